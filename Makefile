@@ -1,0 +1,48 @@
+# The course's two commands (see README.md):
+#   make lab    set up .venv and open the course in JupyterLab
+#   make test   set up .venv and run every test (what CI runs)
+# Both create .venv from requirements.txt on first use, and again whenever
+# requirements.txt or pyproject.toml change.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# JupyterLab refuses to start as root (the usual user in a container) unless
+# it is told --allow-root. Token authentication always stays on.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
+#                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
+LAB_ARGS    ?=
+PYTEST_ARGS ?=
+
+.PHONY: help setup lab test benchmark clean-notebooks
+
+help:
+	@echo "make lab              set up .venv and open the course in JupyterLab"
+	@echo "make test             set up .venv and run every test (unit, doctest, notebooks)"
+	@echo "make benchmark        time every notebook in a fresh kernel (writes tools/benchmark-results/)"
+	@echo "make clean-notebooks  strip outputs from notebooks before committing"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "The course needs Python 3.10 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmark: $(STAMP)
+	$(BIN)/python tools/benchmark.py
+
+clean-notebooks: $(STAMP)
+	$(BIN)/nbstripout notebooks/*.ipynb $(wildcard solutions/*.ipynb)

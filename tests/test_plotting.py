@@ -1,0 +1,87 @@
+"""utils.plotting: the style is opt-in, every figure is titled and labelled, bad input is explained."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.lstm_numpy import lstm_forward  # noqa: E402
+from utils.plotting import COURSE_STYLE, plot_cell_states, plot_gates, use_course_style  # noqa: E402
+
+
+@pytest.fixture
+def trace():
+    rng = np.random.default_rng(0)
+    units, num_features = 3, 2
+    weights = (rng.normal(size=(num_features, 4 * units)), rng.normal(size=(units, 4 * units)), np.zeros(4 * units))
+    *_, trace = lstm_forward(rng.normal(size=(2, 7, num_features)), *weights, return_trace=True)
+    yield trace
+    plt.close("all")
+
+
+def test_importing_utils_changes_no_plot_settings():
+    script = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); import utils, utils.plotting; "
+        "changed = [k for k in before if mpl.rcParams[k] != before[k]]; print(changed)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_use_course_style_applies_the_course_settings():
+    try:
+        use_course_style()
+        for key, value in COURSE_STYLE.items():
+            expected = list(value) if isinstance(value, tuple) else value  # rcParams store tuples as lists
+            assert plt.rcParams[key] == expected, key
+    finally:
+        plt.rcdefaults()
+
+
+def test_plot_gates_draws_four_titled_labelled_heatmaps(trace):
+    axes = plot_gates(trace, sample=1)
+    assert len(axes) == 4
+    assert [ax.get_title() for ax in axes] == ["input gate $i_t$", "forget gate $f_t$", r"candidate $\tilde{c}_t$", "output gate $o_t$"]
+    for ax, key in zip(axes, ("i_t", "f_t", "c_tilde", "o_t")):
+        assert ax.get_xlabel() == "time step t" and ax.get_ylabel() == "unit"
+        image = ax.get_images()[0]
+        np.testing.assert_array_equal(image.get_array(), trace[key][1].T)  # the requested sample, units x time
+    assert axes[0].figure.get_suptitle() == "Gate activations over time (sequence 1)"
+
+
+def test_plot_gates_draws_into_given_axes(trace):
+    fig, given = plt.subplots(1, 4)
+    returned = plot_gates(trace, axes=given)
+    assert list(returned) == list(given)
+    with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 2"):
+        plot_gates(trace, axes=given[:2])
+
+
+def test_plot_cell_states_draws_solid_c_and_dashed_h_with_a_legend(trace):
+    ax = plot_cell_states(trace, sample=0)
+    lines = [line for line in ax.get_lines() if line.get_label().startswith("$")]
+    assert len(lines) == 6  # c_t and h_t for 3 units
+    assert {line.get_linestyle() for line in lines if line.get_label().startswith("$h_t")} == {"--"}
+    assert {line.get_linestyle() for line in lines if line.get_label().startswith("$c_t")} == {"-"}
+    np.testing.assert_array_equal(lines[0].get_ydata(), trace["c_t"][0, :, 0])
+    assert ax.get_title() and ax.get_xlabel() == "time step t" and ax.get_ylabel() == "state value"
+    assert len(ax.get_legend().get_texts()) == 6
+
+
+def test_plots_explain_bad_input(trace):
+    with pytest.raises(ValueError, match=r"sample=5 is out of range for a batch of 2 sequence\(s\); use 0 to 1"):
+        plot_gates(trace, sample=5)
+    with pytest.raises(ValueError, match=r"trace is missing \['h_t'\]"):
+        plot_cell_states({"c_t": trace["c_t"]})
+    with pytest.raises(ValueError, match=r"trace\['c_t'\] must have shape \(batch, timesteps, units\); received shape \(7, 3\)"):
+        plot_cell_states({"c_t": trace["c_t"][0], "h_t": trace["h_t"][0]})
+    with pytest.raises(TypeError, match="trace must be the dict returned by lstm_forward"):
+        plot_gates([1, 2, 3])
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received str"):
+        plot_cell_states(trace, ax="left")

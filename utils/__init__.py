@@ -1,0 +1,24 @@
+"""Helpers for the LSTM course notebooks.
+
+Every name here is taught in a lesson first and reused afterwards; each
+function's docstring says which notebook introduces it. Importing ``utils``
+has no side effects: it does not import TensorFlow, seed anything or change
+the plot style. Each notebook's setup cell does those things explicitly.
+"""
+
+from utils.lstm_numpy import GATE_ORDER, LSTMStep, lstm_forward, lstm_step, sigmoid
+from utils.plotting import plot_cell_states, plot_gates, use_course_style
+from utils.startup import import_tensorflow_quietly, remove_startup_noise
+
+__all__ = [
+    "GATE_ORDER",
+    "LSTMStep",
+    "import_tensorflow_quietly",
+    "lstm_forward",
+    "lstm_step",
+    "plot_cell_states",
+    "plot_gates",
+    "remove_startup_noise",
+    "sigmoid",
+    "use_course_style",
+]

@@ -1,0 +1,205 @@
+"""The course's plot style and the plots its lessons share.
+
+Why this module exists: every lesson plots the same kinds of things (gate
+activations, cell and hidden states, learning curves), and a learner should
+not have to read twenty lines of matplotlib to see an LSTM. Each helper draws
+one figure with a title, labelled axes and a legend when there is more than
+one line, and returns its ``Axes`` so a lesson can add to it.
+
+Importing this module changes nothing: a notebook's setup cell calls
+:func:`use_course_style` to switch the course style on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+__all__ = ["COURSE_STYLE", "use_course_style", "plot_gates", "plot_cell_states"]
+
+#: Colour-blind-safe colours (Okabe & Ito, "Color Universal Design").
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+#: The rcParams :func:`use_course_style` applies.
+COURSE_STYLE = {
+    "figure.figsize": (8.0, 4.0),
+    "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+}
+
+#: How each gate is named on plots, in the order of the equations.
+GATE_TITLES = {
+    "i_t": "input gate $i_t$",
+    "f_t": "forget gate $f_t$",
+    "c_tilde": r"candidate $\tilde{c}_t$",
+    "o_t": "output gate $o_t$",
+}
+
+
+def use_course_style() -> None:
+    """Switch matplotlib to the course style (call it once in a setup cell).
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
+
+    Example:
+        >>> use_course_style()
+        >>> plt.rcParams["axes.spines.top"]
+        False
+        >>> plt.rcdefaults()  # back to matplotlib's defaults
+    """
+    mpl.rcParams.update(COURSE_STYLE)
+
+
+def _sample_of(trace: Mapping[str, np.ndarray], keys: Sequence[str], sample: int) -> dict:
+    """Pick one sequence out of a ``lstm_forward`` trace, with clear errors."""
+    if not isinstance(trace, Mapping):
+        raise TypeError(
+            "trace must be the dict returned by lstm_forward(..., return_trace=True); "
+            f"received {type(trace).__name__}."
+        )
+    missing = [key for key in keys if key not in trace]
+    if missing:
+        raise ValueError(
+            f"trace is missing {missing}; it has {sorted(trace)}. Pass the dict "
+            "returned by lstm_forward(..., return_trace=True)."
+        )
+    picked = {}
+    for key in keys:
+        values = np.asarray(trace[key])
+        if values.ndim != 3:
+            raise ValueError(
+                f"trace[{key!r}] must have shape (batch, timesteps, units); received "
+                f"shape {values.shape}."
+            )
+        if not -values.shape[0] <= sample < values.shape[0]:
+            raise ValueError(
+                f"sample={sample} is out of range for a batch of {values.shape[0]} "
+                f"sequence(s); use 0 to {values.shape[0] - 1}."
+            )
+        picked[key] = values[sample]
+    return picked
+
+
+def plot_gates(
+    trace: Mapping[str, np.ndarray], sample: int = 0, axes: Sequence[Axes] | None = None
+) -> np.ndarray:
+    """Draw the four gate activations of one sequence as heatmaps over time.
+
+    One panel per gate (``i_t``, ``f_t``, ``c_tilde``, ``o_t``): time steps
+    run left to right, units top to bottom, colour is the activation. The
+    gates live in ``[0, 1]`` and the candidate in ``[-1, 1]``; the colour
+    scales are fixed to those ranges so panels can be compared.
+
+    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+
+    Args:
+        trace: The dict from ``lstm_forward(..., return_trace=True)``.
+        sample: Which sequence of the batch to draw.
+        axes: Four Axes to draw into; a new figure when omitted.
+
+    Returns:
+        The four Axes, in the order i, f, c_tilde, o.
+
+    Raises:
+        TypeError: If ``trace`` is not a mapping.
+        ValueError: If ``trace`` lacks a gate, a gate is not 3-D, ``sample`` is
+            out of range or ``axes`` does not hold four Axes.
+
+    Example:
+        >>> gates = {key: np.full((1, 5, 3), 0.5) for key in GATE_TITLES}
+        >>> axes = plot_gates(gates)
+        >>> [ax.get_title() for ax in axes][:2]
+        ['input gate $i_t$', 'forget gate $f_t$']
+        >>> plt.close("all")
+    """
+    picked = _sample_of(trace, tuple(GATE_TITLES), sample)
+    if axes is None:
+        fig, axes = plt.subplots(2, 2, figsize=(10, 5), sharex=True, sharey=True)
+        fig.suptitle(f"Gate activations over time (sequence {sample})")
+    axes = np.ravel(np.asarray(axes, dtype=object))
+    if axes.size != 4 or not all(isinstance(ax, Axes) for ax in axes):
+        raise ValueError(f"axes must hold 4 matplotlib Axes; received {axes.size} item(s).")
+    for ax, (key, title) in zip(axes, GATE_TITLES.items()):
+        values = picked[key].T  # (units, timesteps)
+        units, timesteps = values.shape
+        low = -1.0 if key == "c_tilde" else 0.0
+        image = ax.imshow(values, aspect="auto", vmin=low, vmax=1.0, interpolation="nearest",
+                          cmap="RdBu_r" if key == "c_tilde" else "viridis",
+                          extent=(0.5, timesteps + 0.5, units - 0.5, -0.5))  # t = 1, 2, ...
+        ax.set_title(title)
+        ax.set_xlabel("time step t")
+        ax.set_ylabel("unit")
+        if units <= 10:
+            ax.set_yticks(range(units))
+        ax.grid(False)
+        ax.figure.colorbar(image, ax=ax, label="activation")
+    return axes
+
+
+def plot_cell_states(
+    trace: Mapping[str, np.ndarray],
+    sample: int = 0,
+    ax: Axes | None = None,
+    title: str = "Cell state $c_t$ and hidden state $h_t$",
+) -> Axes:
+    """Draw the cell state ``c_t`` (solid) and hidden state ``h_t`` (dashed) over time.
+
+    Each unit gets one colour; its ``c_t`` is a solid line and its ``h_t`` a
+    dashed line, so you can see ``h_t = o_t * tanh(c_t)`` stay inside
+    ``(-1, 1)`` while ``c_t`` is free to grow.
+
+    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+
+    Args:
+        trace: The dict from ``lstm_forward(..., return_trace=True)`` (only
+            ``c_t`` and ``h_t`` are used).
+        sample: Which sequence of the batch to draw.
+        ax: Axes to draw into; a new figure when omitted.
+        title: The plot's title.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: If ``trace`` is not a mapping or ``ax`` is not an Axes.
+        ValueError: If ``trace`` lacks ``c_t`` or ``h_t`` or ``sample`` is out
+            of range.
+
+    Example:
+        >>> states = {"c_t": np.ones((1, 4, 2)), "h_t": np.zeros((1, 4, 2))}
+        >>> ax = plot_cell_states(states)
+        >>> ax.get_xlabel(), len(ax.get_legend().get_texts())
+        ('time step t', 4)
+        >>> plt.close("all")
+    """
+    picked = _sample_of(trace, ("c_t", "h_t"), sample)
+    if ax is None:
+        _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    timesteps, units = picked["c_t"].shape
+    steps = np.arange(1, timesteps + 1)
+    for unit in range(units):
+        color = OKABE_ITO[unit % len(OKABE_ITO)]
+        ax.plot(steps, picked["c_t"][:, unit], color=color, marker=".", label=f"$c_t$ unit {unit}")
+        ax.plot(steps, picked["h_t"][:, unit], color=color, linestyle="--", label=f"$h_t$ unit {unit}")
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    ax.set_title(title)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("state value")
+    ax.legend(ncols=2 if units > 1 else 1, fontsize="small")
+    return ax
