@@ -1,0 +1,92 @@
+"""The repository keeps its promises: layout, the two commands, pins, course map."""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests.conftest import REPO_ROOT
+
+ALLOWED_TOP_LEVEL = {
+    "notebooks", "data", "solutions", "utils", "requirements.txt", "tests", "README.md",
+    "tools", ".ci", "Makefile", "pyproject.toml", ".gitignore", "LICENSE",
+}
+
+
+def readme():
+    return (REPO_ROOT / "README.md").read_text()
+
+
+def make_dry_run(*args):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    # -B: print every recipe, as if .venv had to be built, so the test does not depend on it
+    result = subprocess.run(["make", "-n", "-B", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def test_top_level_holds_only_the_agreed_entries():
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    top_level = {line.split("/", 1)[0] for line in tracked.splitlines()}
+    assert top_level <= ALLOWED_TOP_LEVEL, top_level - ALLOWED_TOP_LEVEL
+    assert {"notebooks", "data", "solutions", "utils", "requirements.txt", "tests", "README.md"} <= top_level
+
+
+def test_readme_shows_the_two_commands_and_ci_runs_the_second():
+    text = readme()
+    assert re.search(r"^make lab\b.*open the course in JupyterLab", text, re.M)
+    assert re.search(r"^make test\b.*run every test", text, re.M)
+    commands = [
+        line.strip()
+        for line in (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
+    assert commands == ["make test"]
+
+
+@pytest.mark.parametrize("user_id, root", [("1000", False), ("0", True)])
+def test_make_lab_opens_start_here_with_authentication_on(user_id, root):
+    recipe = make_dry_run("lab", f"USER_ID={user_id}")
+    lab = [line for line in recipe.splitlines() if "jupyter lab" in line]
+    assert len(lab) == 1 and lab[0].rstrip().endswith("notebooks/00_start_here.ipynb")
+    assert ("--allow-root" in lab[0]) is root, "JupyterLab refuses root without --allow-root"
+    assert not re.search(r"token\s*=\s*(''|\"\")|ServerApp\.token|NotebookApp\.token|password=|disable_check_xsrf", recipe)
+    assert "pip install -r requirements.txt" in recipe, "make lab must set everything up"
+
+
+def test_make_test_sets_up_and_runs_pytest():
+    recipe = make_dry_run("test")
+    assert "pip install -r requirements.txt" in recipe
+    assert recipe.strip().splitlines()[-1].strip() == ".venv/bin/python -m pytest"
+
+
+def test_requirements_are_pinned_and_install_utils_editable():
+    lines = [line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()]
+    lines = [line for line in lines if line]
+    assert "-e ." in lines
+    pins = {Requirement(line).name.lower(): str(Requirement(line).specifier) for line in lines if line != "-e ."}
+    assert all(spec.startswith("==") for spec in pins.values()), pins
+    assert pins["tensorflow"].startswith("==2.21.") and pins["keras"].startswith("==3.15.")
+    assert pins["jupyterlab"].startswith("==4.")
+    assert {"numpy", "pandas", "matplotlib", "nbval", "pytest", "pytest-xdist"} <= set(pins)
+
+
+def test_pytest_runs_units_doctests_and_notebooks_in_parallel_by_file():
+    config = (REPO_ROOT / "pyproject.toml").read_text()
+    for option in ('"--dist", "loadfile"', '"--doctest-modules"', '"--nbval-lax"', '"-n", "auto"'):
+        assert option in config
+    assert 'testpaths = ["tests", "utils", "notebooks", "solutions"]' in config
+
+
+def test_course_map_is_up_to_date_in_readme_and_start_here():
+    spec = importlib.util.spec_from_file_location("course_map", REPO_ROOT / "tools" / "course_map.py")
+    course_map = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course_map)
+    assert course_map.main(["--check"]) == 0, "run `python tools/course_map.py` (make benchmark does)"
+    lessons = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("*.ipynb"))
+    assert all(f"(notebooks/{name})" in readme() for name in lessons)
