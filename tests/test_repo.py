@@ -1,6 +1,7 @@
 """The repository keeps its promises: layout, the two commands, pins, course map."""
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -23,8 +24,13 @@ def readme():
 def make_dry_run(*args):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    # -B: print every recipe, as if .venv had to be built, so the test does not depend on it
-    result = subprocess.run(["make", "-n", "-B", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    # -B: print every recipe, as if .venv had to be built, so the test does not depend on it.
+    # Under `make test` this runs inside make: drop make's variables so it behaves as from a shell.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "PYTEST_ARGS=", "LAB_ARGS=", *args],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=True, env=env,
+    )
     return result.stdout
 
 

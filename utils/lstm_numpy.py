@@ -22,6 +22,10 @@ activations (``tanh`` and ``sigmoid``) one time step is::
     o_t     = sigmoid(x_t W_o + h_{t-1} U_o + b_o)
     c_t     = f_t * c_{t-1} + i_t * c_tilde
     h_t     = o_t * tanh(c_t)
+
+:func:`lstm_backward` runs the same equations backwards in time
+(backpropagation through time, BPTT) and returns the gradient of a loss with
+respect to the inputs, the weights and the initial state.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["GATE_ORDER", "TRACE_KEYS", "LSTMStep", "sigmoid", "lstm_step", "lstm_forward"]
+__all__ = ["GATE_ORDER", "TRACE_KEYS", "LSTMStep", "sigmoid", "lstm_step", "lstm_forward", "lstm_backward"]
 
 #: The order of the four gate blocks in Keras's LSTM weight columns.
 GATE_ORDER = ("i", "f", "c", "o")
@@ -197,6 +201,52 @@ def _step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> LSTMStep:
     return LSTMStep(h_t=h_t, c_t=c_t, i_t=i_t, f_t=f_t, c_tilde=c_tilde, o_t=o_t)
 
 
+def _check_layer_arguments(x, kernel, recurrent_kernel, bias, initial_state):
+    """Validate the arguments of a whole-layer call; return them as arrays of one
+    floating dtype: ``(x, kernel, recurrent_kernel, bias, h0, c0)``."""
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias)
+    x = _as_array("x", x)
+    if x.ndim != 3:
+        raise ValueError(
+            f"x must have shape (batch, timesteps, num_features); received {x.ndim}-D "
+            f"shape {x.shape}. Add the missing axis: x[np.newaxis] for a single "
+            "sequence, or x[..., np.newaxis] for a single feature."
+        )
+    batch, timesteps, num_features = x.shape
+    if batch == 0 or timesteps == 0:
+        raise ValueError(
+            f"x is empty: shape {x.shape}. It needs at least one sequence "
+            "(batch >= 1) and at least one time step (timesteps >= 1)."
+        )
+    if num_features != kernel.shape[0]:
+        raise ValueError(
+            f"x has {num_features} feature(s) per time step but kernel {kernel.shape} "
+            f"was built for {kernel.shape[0]}. Use the weights of an LSTM built "
+            f"for input shape (timesteps, {num_features})."
+        )
+    if initial_state is None:
+        h0 = c0 = np.zeros((batch, units))
+    else:
+        if not isinstance(initial_state, (tuple, list)) or len(initial_state) != 2:
+            raise TypeError(
+                "initial_state must be a pair (h0, c0); received "
+                f"{type(initial_state).__name__}"
+                + (f" of length {len(initial_state)}" if hasattr(initial_state, "__len__") else "")
+                + "."
+            )
+        h0 = _check_state("initial_state[0] (h0)", initial_state[0], batch, units)
+        c0 = _check_state("initial_state[1] (c0)", initial_state[1], batch, units)
+
+    dtype = np.result_type(x, kernel, recurrent_kernel, bias, np.float32)
+    if initial_state is not None:
+        dtype = np.result_type(dtype, h0, c0)
+    x, kernel, recurrent_kernel, bias, h, c = (
+        np.asarray(a, dtype=dtype) for a in (x, kernel, recurrent_kernel, bias, h0, c0)
+    )
+
+    return x, kernel, recurrent_kernel, bias, h, c
+
+
 def lstm_forward(
     x: np.ndarray,
     kernel: np.ndarray,
@@ -249,45 +299,10 @@ def lstm_forward(
         >>> bool(np.allclose(outputs[:, -1], h))  # the last output is the final h
         True
     """
-    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias)
-    x = _as_array("x", x)
-    if x.ndim != 3:
-        raise ValueError(
-            f"x must have shape (batch, timesteps, num_features); received {x.ndim}-D "
-            f"shape {x.shape}. Add the missing axis: x[np.newaxis] for a single "
-            "sequence, or x[..., np.newaxis] for a single feature."
-        )
-    batch, timesteps, num_features = x.shape
-    if batch == 0 or timesteps == 0:
-        raise ValueError(
-            f"x is empty: shape {x.shape}. It needs at least one sequence "
-            "(batch >= 1) and at least one time step (timesteps >= 1)."
-        )
-    if num_features != kernel.shape[0]:
-        raise ValueError(
-            f"x has {num_features} feature(s) per time step but kernel {kernel.shape} "
-            f"was built for {kernel.shape[0]}. Use the weights of an LSTM built "
-            f"for input shape (timesteps, {num_features})."
-        )
-    if initial_state is None:
-        h0 = c0 = np.zeros((batch, units))
-    else:
-        if not isinstance(initial_state, (tuple, list)) or len(initial_state) != 2:
-            raise TypeError(
-                "initial_state must be a pair (h0, c0); received "
-                f"{type(initial_state).__name__}"
-                + (f" of length {len(initial_state)}" if hasattr(initial_state, "__len__") else "")
-                + "."
-            )
-        h0 = _check_state("initial_state[0] (h0)", initial_state[0], batch, units)
-        c0 = _check_state("initial_state[1] (c0)", initial_state[1], batch, units)
-
-    dtype = np.result_type(x, kernel, recurrent_kernel, bias, np.float32)
-    if initial_state is not None:
-        dtype = np.result_type(dtype, h0, c0)
-    x, kernel, recurrent_kernel, bias, h, c = (
-        np.asarray(a, dtype=dtype) for a in (x, kernel, recurrent_kernel, bias, h0, c0)
+    x, kernel, recurrent_kernel, bias, h, c = _check_layer_arguments(
+        x, kernel, recurrent_kernel, bias, initial_state
     )
+    timesteps = x.shape[1]
 
     steps = []
     for t in range(timesteps):
@@ -299,3 +314,125 @@ def lstm_forward(
         return outputs, h, c
     trace = {key: np.stack([getattr(step, key) for step in steps], axis=1) for key in TRACE_KEYS}
     return outputs, h, c, trace
+
+
+def _check_gradient(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    gradient = _as_array(name, value)
+    if gradient.shape != shape:
+        raise ValueError(
+            f"{name} must have the shape of what it is the gradient of, {shape}; "
+            f"received shape {gradient.shape}."
+        )
+    return gradient
+
+
+def lstm_backward(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    d_outputs: np.ndarray,
+    initial_state: tuple[np.ndarray, np.ndarray] | None = None,
+    d_h: np.ndarray | None = None,
+    d_c: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Backpropagation through time for the layer :func:`lstm_forward` computes.
+
+    Given how a scalar loss changes with the layer's outputs (and, optionally,
+    with its final states), return how it changes with every input, weight
+    and initial state. The forward pass is recomputed first, so pass exactly
+    the arguments you gave :func:`lstm_forward`.
+
+    Walking back from the last step, each step receives ``dh`` (from the
+    output at that step and from the step after it) and ``dc`` (from the step
+    after it), and applies the chain rule to the six equations::
+
+        do      = dh * tanh(c_t)
+        dc      = dc + dh * o_t * (1 - tanh(c_t)**2)
+        df, di, dc_tilde = dc * c_{t-1}, dc * c_tilde, dc * i_t
+        dz      = [di * i_t(1-i_t), df * f_t(1-f_t), dc_tilde * (1-c_tilde**2), do * o_t(1-o_t)]
+        dx_t    = dz @ kernel.T
+        dh_prev = dz @ recurrent_kernel.T
+        dc_prev = dc * f_t          # the path through the forget gate
+
+    Introduced in ``notebooks/02_why_lstm_vanishing_gradients.ipynb``.
+
+    Args:
+        x: Input sequences, shape ``(batch, timesteps, num_features)``.
+        kernel: Input weights, shape ``(num_features, 4 * units)``.
+        recurrent_kernel: Recurrent weights, shape ``(units, 4 * units)``.
+        bias: Biases, shape ``(4 * units,)``.
+        d_outputs: Gradient of the loss with respect to the outputs, shape
+            ``(batch, timesteps, units)``; zeros where the loss ignores them.
+        initial_state: Optional ``(h0, c0)`` as given to the forward pass.
+        d_h: Optional gradient with respect to the final hidden state,
+            shape ``(batch, units)``, added to the last step's output gradient.
+        d_c: Optional gradient with respect to the final cell state,
+            shape ``(batch, units)``.
+
+    Returns:
+        A dict with the keys ``x``, ``kernel``, ``recurrent_kernel``,
+        ``bias``, ``h0`` and ``c0``, each shaped like the array it is the
+        gradient of.
+
+    Raises:
+        TypeError: If an argument is not a real-valued array.
+        ValueError: If a shape does not match, or anything contains NaN or
+            infinity.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=(2, 5, 3))
+        >>> weights = rng.normal(size=(3, 8)), rng.normal(size=(2, 8)), np.zeros(8)
+        >>> outputs, h, c = lstm_forward(x, *weights)
+        >>> # loss = sum of the final hidden state: only the last output matters
+        >>> d_outputs = np.zeros_like(outputs)
+        >>> d_outputs[:, -1] = 1.0
+        >>> grads = lstm_backward(x, *weights, d_outputs)
+        >>> {name: g.shape for name, g in grads.items()}
+        {'x': (2, 5, 3), 'kernel': (3, 8), 'recurrent_kernel': (2, 8), 'bias': (8,), 'h0': (2, 2), 'c0': (2, 2)}
+    """
+    x, kernel, recurrent_kernel, bias, h0, c0 = _check_layer_arguments(
+        x, kernel, recurrent_kernel, bias, initial_state
+    )
+    batch, timesteps, _ = x.shape
+    units = recurrent_kernel.shape[0]
+    dtype = x.dtype
+    d_outputs = _check_gradient("d_outputs", d_outputs, (batch, timesteps, units)).astype(dtype)
+    dh_next = np.zeros((batch, units), dtype) if d_h is None else _check_gradient("d_h", d_h, (batch, units)).astype(dtype)
+    dc_next = np.zeros((batch, units), dtype) if d_c is None else _check_gradient("d_c", d_c, (batch, units)).astype(dtype)
+
+    _, _, _, trace = lstm_forward(x, kernel, recurrent_kernel, bias, (h0, c0), return_trace=True)
+    h_prev_all = np.concatenate([h0[:, None], trace["h_t"][:, :-1]], axis=1)
+    c_prev_all = np.concatenate([c0[:, None], trace["c_t"][:, :-1]], axis=1)
+
+    grads = {
+        "x": np.zeros_like(x),
+        "kernel": np.zeros_like(kernel),
+        "recurrent_kernel": np.zeros_like(recurrent_kernel),
+        "bias": np.zeros_like(bias),
+    }
+    for t in reversed(range(timesteps)):
+        i_t, f_t, c_tilde, o_t, c_t = (trace[key][:, t] for key in ("i_t", "f_t", "c_tilde", "o_t", "c_t"))
+        tanh_c = np.tanh(c_t)
+        dh = d_outputs[:, t] + dh_next
+        do = dh * tanh_c
+        dc = dc_next + dh * o_t * (1.0 - tanh_c**2)
+        dz = np.concatenate(
+            [
+                dc * c_tilde * i_t * (1.0 - i_t),        # input gate
+                dc * c_prev_all[:, t] * f_t * (1.0 - f_t),  # forget gate
+                dc * i_t * (1.0 - c_tilde**2),            # candidate
+                do * o_t * (1.0 - o_t),                   # output gate
+            ],
+            axis=-1,
+        )
+        grads["x"][:, t] = dz @ kernel.T
+        grads["kernel"] += x[:, t].T @ dz
+        grads["recurrent_kernel"] += h_prev_all[:, t].T @ dz
+        grads["bias"] += dz.sum(axis=0)
+        dh_next = dz @ recurrent_kernel.T
+        dc_next = dc * f_t
+    grads["h0"] = dh_next
+    grads["c0"] = dc_next
+    return grads
