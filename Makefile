@@ -14,6 +14,10 @@ STAMP  := $(VENV)/.installed
 USER_ID   ?= $(shell id -u)
 ROOT_FLAG := $(if $(filter 0,$(USER_ID)),--allow-root)
 
+# JupyterLab serves the whole course folder (so notebooks/, solutions/ and
+# data/ are all in its file browser) and opens the first lesson.
+START_URL := /lab/tree/notebooks/00_start_here.ipynb
+
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
 LAB_ARGS    ?=
@@ -37,7 +41,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --LabApp.default_url=$(START_URL) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -59,7 +59,11 @@ def test_readme_shows_the_two_commands_and_ci_runs_the_second():
 def test_make_lab_opens_start_here_with_authentication_on(user_id, root):
     recipe = make_dry_run("lab", f"USER_ID={user_id}")
     lab = [line for line in recipe.splitlines() if "jupyter lab" in line]
-    assert len(lab) == 1 and lab[0].rstrip().endswith("notebooks/00_start_here.ipynb")
+    assert len(lab) == 1
+    # Serve the course folder (not notebooks/ alone, which a file argument would do) and open lesson 00.
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb" in lab[0]
+    positional = [word for word in lab[0].split()[3:] if not word.startswith("-")]
+    assert positional == [], "a notebook argument would make notebooks/ the server root"
     assert ("--allow-root" in lab[0]) is root, "JupyterLab refuses root without --allow-root"
     assert not re.search(r"token\s*=\s*(''|\"\")|ServerApp\.token|NotebookApp\.token|password=|disable_check_xsrf", recipe)
     assert "pip install -r requirements.txt" in recipe, "make lab must set everything up"
