@@ -18,6 +18,10 @@ ROOT_FLAG := $(if $(filter 0,$(USER_ID)),--allow-root)
 # data/ are all in its file browser) and opens the first lesson.
 START_URL := /lab/tree/notebooks/00_start_here.ipynb
 
+# The course runs offline: JupyterLab does not fetch its news feed or check
+# for updates.
+OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
 LAB_ARGS    ?=
@@ -41,7 +45,7 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --LabApp.default_url=$(START_URL) $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --LabApp.default_url=$(START_URL) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils.lstm_numpy import lstm_forward  # noqa: E402
-from utils.plotting import COURSE_STYLE, plot_cell_states, plot_gates, use_course_style  # noqa: E402
+from utils.plotting import COURSE_STYLE, plot_cell_states, plot_gates, plot_learning_curves, use_course_style  # noqa: E402
 
 
 @pytest.fixture
@@ -85,3 +85,38 @@ def test_plots_explain_bad_input(trace):
         plot_gates([1, 2, 3])
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received str"):
         plot_cell_states(trace, ax="left")
+
+
+def test_learning_curves_dash_validation_and_draw_the_baseline():
+    histories = {
+        "SimpleRNN": {"loss": [0.20, 0.18, 0.17], "val_loss": [0.21, 0.19, 0.18]},
+        "LSTM": {"loss": [0.2, 0.05, 0.01]},  # no validation curve
+    }
+    ax = plot_learning_curves(histories, baseline=0.167, baseline_label="predict 1")
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"SimpleRNN: training", "SimpleRNN: validation", "LSTM: training", "predict 1"}
+    assert lines["SimpleRNN: validation"].get_linestyle() == "--"
+    assert lines["SimpleRNN: training"].get_linestyle() == "-"
+    assert lines["SimpleRNN: training"].get_color() == lines["SimpleRNN: validation"].get_color()
+    np.testing.assert_array_equal(lines["LSTM: training"].get_xdata(), [1, 2, 3])
+    assert list(lines["predict 1"].get_ydata()) == [0.167, 0.167]
+    assert ax.get_title() == "Learning curves (loss)" and ax.get_xlabel() == "epoch" and ax.get_ylabel() == "loss"
+    plt.close("all")
+
+
+def test_learning_curves_accept_a_keras_history_object():
+    class History:  # what model.fit returns: an object with a .history dict
+        history = {"mae": [3.0, 2.0], "val_mae": [3.5, 2.5]}
+
+    ax = plot_learning_curves({"model": History()}, metric="mae", log_scale=True)
+    assert ax.get_yscale() == "log" and len(ax.get_lines()) == 2
+    plt.close("all")
+
+
+def test_learning_curves_explain_bad_input():
+    with pytest.raises(ValueError, match=r"the history of 'm' has no values for 'mae'; it has \['loss'\]"):
+        plot_learning_curves({"m": {"loss": [1.0]}}, metric="mae")
+    with pytest.raises(ValueError, match="histories is empty"):
+        plot_learning_curves({})
+    with pytest.raises(TypeError, match=r"histories must be a dict \{model name: history\}; received list"):
+        plot_learning_curves([{"loss": [1.0]}])

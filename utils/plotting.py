@@ -13,13 +13,14 @@ Importing this module changes nothing: a notebook's setup cell calls
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-__all__ = ["COURSE_STYLE", "use_course_style", "plot_gates", "plot_cell_states"]
+__all__ = ["COURSE_STYLE", "use_course_style", "plot_gates", "plot_cell_states", "plot_learning_curves"]
 
 #: Colour-blind-safe colours (Okabe & Ito, "Color Universal Design").
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -202,4 +203,78 @@ def plot_cell_states(
     ax.set_xlabel("time step t")
     ax.set_ylabel("state value")
     ax.legend(ncols=2 if units > 1 else 1, fontsize="small")
+    return ax
+
+
+def plot_learning_curves(
+    histories: Mapping[str, Any],
+    metric: str = "loss",
+    baseline: float | None = None,
+    baseline_label: str = "baseline",
+    ax: Axes | None = None,
+    log_scale: bool = False,
+) -> Axes:
+    """Draw training (solid) and validation (dashed) curves of several models.
+
+    Each model gets one colour; its validation curve, when the history has
+    one (``val_<metric>``), is dashed. A baseline, if given, is a grey dotted
+    line, so you can see at a glance whether a model beats it.
+
+    Introduced in ``notebooks/02_why_lstm_vanishing_gradients.ipynb``.
+
+    Args:
+        histories: ``{model name: history}``, where a history is what
+            ``model.fit`` returns or its ``.history`` dict.
+        metric: Which metric to plot, e.g. ``"loss"`` or ``"mae"``.
+        baseline: A value to draw as a horizontal reference line.
+        baseline_label: The baseline's legend entry.
+        ax: Axes to draw into; a new figure when omitted.
+        log_scale: Use a logarithmic y axis (for losses spanning decades).
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: If ``histories`` is not a mapping.
+        ValueError: If it is empty, or a history lacks ``metric`` or is empty.
+
+    Example:
+        >>> ax = plot_learning_curves(
+        ...     {"model": {"loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.6, 0.4]}}, baseline=0.8
+        ... )
+        >>> [line.get_label() for line in ax.get_lines()]
+        ['model: training', 'model: validation', 'baseline']
+        >>> plt.close("all")
+    """
+    if not isinstance(histories, Mapping):
+        raise TypeError(
+            "histories must be a dict {model name: history}; received "
+            f"{type(histories).__name__}. Wrap a single run: {{'LSTM': history}}."
+        )
+    if not histories:
+        raise ValueError("histories is empty; pass at least one {model name: history}.")
+    if ax is None:
+        _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    for number, (name, history) in enumerate(histories.items()):
+        curves = getattr(history, "history", history)
+        if metric not in curves or len(curves[metric]) == 0:
+            raise ValueError(
+                f"the history of {name!r} has no values for {metric!r}; it has "
+                f"{sorted(curves)}. Pass metric= one of those."
+            )
+        color = OKABE_ITO[number % len(OKABE_ITO)]
+        epochs = np.arange(1, len(curves[metric]) + 1)
+        ax.plot(epochs, curves[metric], color=color, label=f"{name}: training")
+        if f"val_{metric}" in curves:
+            ax.plot(epochs, curves[f"val_{metric}"], color=color, linestyle="--", label=f"{name}: validation")
+    if baseline is not None:
+        ax.axhline(baseline, color="grey", linestyle=":", linewidth=2, label=baseline_label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(f"Learning curves ({metric})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.legend()
     return ax
