@@ -19,7 +19,8 @@ ROOT_FLAG := $(if $(filter 0,$(USER_ID)),--allow-root)
 START_URL := /lab/tree/notebooks/00_start_here.ipynb
 
 # The course runs offline: JupyterLab does not fetch its news feed or check
-# for updates.
+# for updates (tools/jupyterlab/lstm-course.json, installed into .venv, also
+# stops it asking about them).
 OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
@@ -35,11 +36,13 @@ help:
 	@echo "make benchmark        time every notebook in a fresh kernel (writes tools/benchmark-results/)"
 	@echo "make clean-notebooks  strip outputs from notebooks before committing"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/jupyterlab/lstm-course.json
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "The course needs Python 3.10 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
+	mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d
+	cp tools/jupyterlab/lstm-course.json $(VENV)/share/jupyter/lab/settings/overrides.d/
 	touch $(STAMP)
 
 setup: $(STAMP)

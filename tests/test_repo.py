@@ -67,6 +67,9 @@ def test_make_lab_opens_start_here_with_authentication_on(user_id, root):
     assert ("--allow-root" in lab[0]) is root, "JupyterLab refuses root without --allow-root"
     assert not re.search(r"token\s*=\s*(''|\"\")|ServerApp\.token|NotebookApp\.token|password=|disable_check_xsrf", recipe)
     assert "pip install -r requirements.txt" in recipe, "make lab must set everything up"
+    # Offline classroom: JupyterLab neither fetches news nor checks for updates, nor asks about them.
+    assert "--LabApp.news_url=None" in lab[0] and "NeverCheckForUpdate" in lab[0]
+    assert "tools/jupyterlab/lstm-course.json" in recipe and "overrides.d" in recipe
 
 
 def test_make_test_sets_up_and_runs_pytest():
