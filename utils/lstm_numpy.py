@@ -243,7 +243,6 @@ def _check_layer_arguments(x, kernel, recurrent_kernel, bias, initial_state):
     x, kernel, recurrent_kernel, bias, h, c = (
         np.asarray(a, dtype=dtype) for a in (x, kernel, recurrent_kernel, bias, h0, c0)
     )
-
     return x, kernel, recurrent_kernel, bias, h, c
 
 
