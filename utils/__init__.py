@@ -6,12 +6,11 @@ has no side effects: it does not import TensorFlow, seed anything or change
 the plot style. Each notebook's setup cell does those things explicitly.
 """
 
-from utils.lstm_numpy import GATE_ORDER, LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
+from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
 from utils.plotting import plot_cell_states, plot_gates, plot_learning_curves, use_course_style
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
 
 __all__ = [
-    "GATE_ORDER",
     "LSTMStep",
     "import_tensorflow_quietly",
     "lstm_backward",

@@ -34,10 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["GATE_ORDER", "TRACE_KEYS", "LSTMStep", "sigmoid", "lstm_step", "lstm_forward", "lstm_backward"]
-
-#: The order of the four gate blocks in Keras's LSTM weight columns.
-GATE_ORDER = ("i", "f", "c", "o")
+__all__ = ["TRACE_KEYS", "LSTMStep", "sigmoid", "lstm_step", "lstm_forward", "lstm_backward"]
 
 #: The keys of the trace that ``lstm_forward(..., return_trace=True)`` returns.
 TRACE_KEYS = ("i_t", "f_t", "c_tilde", "o_t", "c_t", "h_t")

@@ -95,6 +95,15 @@ def _sample_of(trace: Mapping[str, np.ndarray], keys: Sequence[str], sample: int
     return picked
 
 
+def _axes_or_new(ax: Axes | None) -> Axes:
+    """The given Axes, or the Axes of a new figure when ``ax`` is None."""
+    if ax is None:
+        _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    return ax
+
+
 def plot_gates(
     trace: Mapping[str, np.ndarray], sample: int = 0, axes: Sequence[Axes] | None = None
 ) -> np.ndarray:
@@ -188,10 +197,7 @@ def plot_cell_states(
         >>> plt.close("all")
     """
     picked = _sample_of(trace, ("c_t", "h_t"), sample)
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    ax = _axes_or_new(ax)
     timesteps, units = picked["c_t"].shape
     steps = np.arange(1, timesteps + 1)
     for unit in range(units):
@@ -253,10 +259,7 @@ def plot_learning_curves(
         )
     if not histories:
         raise ValueError("histories is empty; pass at least one {model name: history}.")
-    if ax is None:
-        _, ax = plt.subplots()
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    ax = _axes_or_new(ax)
     for number, (name, history) in enumerate(histories.items()):
         curves = getattr(history, "history", history)
         if metric not in curves or len(curves[metric]) == 0:
