@@ -20,6 +20,7 @@ I0000 00:00:1795264028.542481    2918 cudart_stub.cc:31] Could not find cuda dri
 I0000 00:00:1795264028.584904    2918 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.
 To enable the following instructions: AVX2 AVX512F AVX512_VNNI AVX512_BF16 FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.
 E0000 00:00:1795264030.778986    2918 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)
+E0000 00:00:1795267320.594267   25811 util.cc:131] oneDNN supports DT_BOOL only on platforms with AVX-512. Falling back to the default Eigen-based implementation if present.
 """
 
 
@@ -75,6 +76,21 @@ def test_quiet_import_writes_nothing_but_later_warnings_still_arrive():
     assert before == "", f"the quiet import printed:\n{before}"
     assert "UserWarning: a learner-facing warning" in after
     assert "OP_REQUIRES failed" in after, "a C++ warning raised after start-up must still reach the learner"
+
+
+def test_a_masked_lstm_after_the_quiet_import_writes_nothing():
+    """oneDNN's once-per-process DT_BOOL notice (CPUs without AVX-512) is
+    triggered inside the capture, so the first Masking layer in a lesson stays quiet."""
+    code = (
+        "from utils import import_tensorflow_quietly\n"
+        "import_tensorflow_quietly()\n"
+        "import keras, numpy as np\n"
+        "model = keras.Sequential([keras.Input((None, 2)), keras.layers.Masking(), keras.layers.LSTM(3)])\n"
+        "model(np.zeros((2, 4, 2), 'float32'))\n"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", f"a masked LSTM printed:\n{result.stderr}"
 
 
 def test_a_failed_import_shows_the_whole_log():

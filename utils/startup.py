@@ -3,7 +3,9 @@
 Why this module exists: while TensorFlow 2.21 loads, its C++ runtime writes
 absl, oneDNN and CUDA messages straight to file descriptor 2 ("All log messages
 before absl::InitializeLog() ...", "oneDNN custom operations are on", "Could
-not find cuda drivers", "failed call to cuInit" ...). They are written before
+not find cuda drivers", "failed call to cuInit" ...), and oneDNN adds one
+more on the first boolean operation (a ``Masking`` layer's mask) on CPUs
+without AVX-512. They are written before
 TensorFlow reads ``TF_CPP_MIN_LOG_LEVEL``, so that variable cannot hide them,
 and Jupyter's kernel forwards everything written to descriptor 2 into the
 notebook. The learner's very first cell then shows a red box of lines that are
@@ -33,7 +35,8 @@ from types import ModuleType
 __all__ = ["import_tensorflow_quietly", "remove_startup_noise"]
 
 # Each entry matches one kind of line TensorFlow prints while it starts on a
-# machine like a learner's laptop. Lines are matched by source file *and*
+# machine like a learner's laptop (or, for the DT_BOOL line, on its first
+# boolean operation). Lines are matched by source file *and*
 # message, so an unexpected message from the same file still gets through.
 _GLOG_PREFIX = r"^[IWE]\d{4} [\d:.]+\s+\d+ "
 _STARTUP_NOISE = tuple(
@@ -51,6 +54,8 @@ _STARTUP_NOISE = tuple(
         _GLOG_PREFIX + r"cuda_(dnn|fft|blas)\.cc:\d+\] Unable to register",
         _GLOG_PREFIX + r"computation_placer\.cc:\d+\] computation placer"
         r" already registered",
+        _GLOG_PREFIX + r"util\.cc:\d+\] oneDNN supports DT_BOOL only on platforms"
+        r" with AVX-512\. Falling back to the default Eigen-based implementation",
     )
 )
 
@@ -141,6 +146,10 @@ def import_tensorflow_quietly() -> ModuleType:
                 import tensorflow as tf
 
                 tf.config.list_physical_devices()  # CUDA's probe logs here
+                # oneDNN announces once per process, on the first boolean
+                # transpose, that this CPU lacks AVX-512 for it. A Masking
+                # layer would trigger it mid-lesson; trigger it here instead.
+                tf.transpose(tf.constant([[True]]))
         except BaseException:
             # The import failed: show the whole log, the cause may be in it.
             sys.stderr.write("".join(captured))
