@@ -13,7 +13,7 @@ from tests.conftest import REPO_ROOT
 
 ALLOWED_TOP_LEVEL = {
     "notebooks", "data", "solutions", "utils", "requirements.txt", "tests", "README.md",
-    "tools", ".ci", "Makefile", "pyproject.toml", ".gitignore", "LICENSE",
+    "tools", ".ci", "Makefile", "pyproject.toml", ".gitignore", "LICENSE", ".gitattributes",
 }
 
 
