@@ -12,7 +12,16 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils.lstm_numpy import lstm_forward  # noqa: E402
-from utils.plotting import COURSE_STYLE, plot_cell_states, plot_gates, plot_learning_curves, use_course_style  # noqa: E402
+from utils.plotting import (  # noqa: E402
+    COURSE_STYLE,
+    OKABE_ITO,
+    plot_cell_states,
+    plot_error_growth,
+    plot_forecast,
+    plot_gates,
+    plot_learning_curves,
+    use_course_style,
+)
 
 
 @pytest.fixture
@@ -120,3 +129,93 @@ def test_learning_curves_explain_bad_input():
         plot_learning_curves({})
     with pytest.raises(TypeError, match=r"histories must be a dict \{model name: history\}; received list"):
         plot_learning_curves([{"loss": [1.0]}])
+
+
+@pytest.fixture
+def forecasts():
+    truth = np.sin(0.1 * np.arange(30))
+    yield truth, {"persistence": np.roll(truth, 1), "LSTM": truth + 0.05, "linear": (truth + 0.01)[:, None]}
+    plt.close("all")
+
+
+def test_plot_forecast_draws_the_truth_solid_black_and_each_forecast_in_its_own_style(forecasts):
+    truth, predicted = forecasts
+    ax = plot_forecast(truth, predicted)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["truth", "persistence", "LSTM", "linear"]
+    assert lines["truth"].get_color() == "black" and lines["truth"].get_linestyle() == "-"
+    others = [lines[name] for name in ("persistence", "LSTM", "linear")]
+    assert len({line.get_color() for line in others}) == 3 and "black" not in {line.get_color() for line in others}
+    assert all(line.get_color() in OKABE_ITO for line in others)
+    assert all(line.get_linestyle() != "-" for line in others)
+    np.testing.assert_array_equal(lines["truth"].get_xdata(), np.arange(30))
+    np.testing.assert_array_equal(lines["LSTM"].get_ydata(), truth + 0.05)
+    np.testing.assert_array_equal(lines["linear"].get_ydata(), truth + 0.01)  # (steps, 1) is drawn as one line
+    assert ax.get_title() == "Forecast against the truth"
+    assert ax.get_xlabel() == "time step" and ax.get_ylabel() == "value"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["truth", "persistence", "LSTM", "linear"]
+
+
+def test_plot_forecast_uses_the_given_time_axis_labels_and_axes(forecasts):
+    truth, predicted = forecasts
+    _, given = plt.subplots()
+    ax = plot_forecast(
+        truth, {"LSTM": predicted["LSTM"]}, time=np.arange(100, 130), ax=given,
+        title="Test part", xlabel="time step (0.1 s)", ylabel="amplitude",
+    )
+    assert ax is given
+    np.testing.assert_array_equal(ax.get_lines()[1].get_xdata(), np.arange(100, 130))
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Test part", "time step (0.1 s)", "amplitude")
+    assert ax.get_legend() is not None
+
+
+def test_plot_forecast_rejects_a_forecast_of_another_length(forecasts):
+    truth, _ = forecasts
+    with pytest.raises(ValueError, match=r"forecast 'LSTM' has 29 step\(s\) but truth has 30; each forecast must cover exactly"):
+        plot_forecast(truth, {"LSTM": truth[1:]})
+
+
+def test_plot_forecast_explains_bad_input(forecasts):
+    truth, predicted = forecasts
+    with pytest.raises(TypeError, match=r"forecasts must be a dict \{name: forecast\}; received ndarray\. Wrap a single forecast"):
+        plot_forecast(truth, truth)
+    with pytest.raises(ValueError, match="forecasts is empty"):
+        plot_forecast(truth, {})
+    with pytest.raises(ValueError, match=r"truth must be one feature over time, shape \(steps,\) or \(steps, 1\); received shape \(30, 2\)\. Plot one feature at a time, e\.g\. truth\[:, 0\]"):
+        plot_forecast(np.stack([truth, truth], axis=1), predicted)
+    with pytest.raises(ValueError, match=r"time has 10 value\(s\) but truth has 30"):
+        plot_forecast(truth, predicted, time=np.arange(10))
+    with pytest.raises(ValueError, match=r"forecasts\['LSTM'\] contains 1 NaN"):
+        plot_forecast(truth, {"LSTM": np.where(np.arange(30) == 3, np.nan, truth)})
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received str"):
+        plot_forecast(truth, predicted, ax="left")
+
+
+def test_plot_error_growth_draws_the_absolute_error_against_steps_ahead(forecasts):
+    truth, predicted = forecasts
+    ax = plot_error_growth(truth, predicted)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["persistence", "LSTM", "linear"]
+    np.testing.assert_array_equal(lines["LSTM"].get_xdata(), np.arange(1, 31))  # steps ahead start at 1
+    np.testing.assert_allclose(lines["persistence"].get_ydata(), np.abs(np.roll(truth, 1) - truth))
+    np.testing.assert_allclose(lines["linear"].get_ydata(), np.full(30, 0.01))
+    assert len({line.get_color() for line in lines.values()}) == 3
+    assert ax.get_title() == "How the error grows with the forecast horizon"
+    assert ax.get_xlabel() == "steps ahead" and ax.get_ylabel() == "absolute error"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["persistence", "LSTM", "linear"]
+    assert ax.get_yscale() == "linear"
+
+
+def test_plot_error_growth_options(forecasts):
+    truth, predicted = forecasts
+    _, given = plt.subplots()
+    ax = plot_error_growth(truth, {"LSTM": predicted["LSTM"]}, ax=given, title="Recursive forecast", log_scale=True)
+    assert ax is given and ax.get_title() == "Recursive forecast" and ax.get_yscale() == "log"
+
+
+def test_plot_error_growth_explains_bad_input(forecasts):
+    truth, _ = forecasts
+    with pytest.raises(ValueError, match=r"forecast 'LSTM' has 31 step\(s\) but truth has 30"):
+        plot_error_growth(truth, {"LSTM": np.zeros(31)})
+    with pytest.raises(TypeError, match=r"forecasts must be a dict"):
+        plot_error_growth(truth, [truth])

@@ -6,20 +6,59 @@ has no side effects: it does not import TensorFlow, seed anything or change
 the plot style. Each notebook's setup cell does those things explicitly.
 """
 
+from utils.baselines import (
+    LinearAutoregression,
+    mae,
+    persistence_forecast,
+    rmse,
+    seasonal_naive_forecast,
+    skill_score,
+)
+from utils.datasets import (
+    SeriesScaler,
+    Split,
+    chronological_split,
+    cosine_wave,
+    make_windows,
+    sine_wave,
+)
+from utils.forecasting import recursive_forecast
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
-from utils.plotting import plot_cell_states, plot_gates, plot_learning_curves, use_course_style
+from utils.plotting import (
+    plot_cell_states,
+    plot_error_growth,
+    plot_forecast,
+    plot_gates,
+    plot_learning_curves,
+    use_course_style,
+)
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
 
 __all__ = [
     "LSTMStep",
+    "LinearAutoregression",
+    "SeriesScaler",
+    "Split",
+    "chronological_split",
+    "cosine_wave",
     "import_tensorflow_quietly",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",
+    "mae",
+    "make_windows",
+    "persistence_forecast",
     "plot_cell_states",
+    "plot_error_growth",
+    "plot_forecast",
     "plot_gates",
     "plot_learning_curves",
+    "recursive_forecast",
     "remove_startup_noise",
+    "rmse",
+    "seasonal_naive_forecast",
     "sigmoid",
+    "sine_wave",
+    "skill_score",
     "use_course_style",
 ]

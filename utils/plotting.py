@@ -1,7 +1,8 @@
 """The course's plot style and the plots its lessons share.
 
 Why this module exists: every lesson plots the same kinds of things (gate
-activations, cell and hidden states, learning curves), and a learner should
+activations, cell and hidden states, learning curves, forecasts against the
+truth and how their error grows with the horizon), and a learner should
 not have to read twenty lines of matplotlib to see an LSTM. Each helper draws
 one figure with a title, labelled axes and a legend when there is more than
 one line, and returns its ``Axes`` so a lesson can add to it.
@@ -20,7 +21,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-__all__ = ["COURSE_STYLE", "use_course_style", "plot_gates", "plot_cell_states", "plot_learning_curves"]
+from utils.datasets import _as_numeric
+
+__all__ = [
+    "COURSE_STYLE",
+    "plot_cell_states",
+    "plot_error_growth",
+    "plot_forecast",
+    "plot_gates",
+    "plot_learning_curves",
+    "use_course_style",
+]
 
 #: Colour-blind-safe colours (Okabe & Ito, "Color Universal Design").
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -41,6 +52,9 @@ COURSE_STYLE = {
     "legend.frameon": False,
     "image.cmap": "viridis",
 }
+
+#: Line styles of the forecasts on forecast plots, in turn (the truth is solid black).
+FORECAST_LINESTYLES = ("--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
 
 #: How each gate is named on plots, in the order of the equations.
 GATE_TITLES = {
@@ -280,4 +294,174 @@ def plot_learning_curves(
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     ax.legend()
+    return ax
+
+
+def _as_curve(values: object, name: str) -> np.ndarray:
+    """One feature over time as a 1-D array: ``(steps,)`` or ``(steps, 1)`` is accepted."""
+    array = _as_numeric(values, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one feature over time, shape (steps,) or (steps, 1); received shape "
+            f"{array.shape}. Plot one feature at a time, e.g. {name}[:, 0]."
+        )
+    return array
+
+
+def _forecast_curves(truth: object, forecasts: object) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Check the truth and a ``{name: forecast}`` mapping of forecasts of the same length."""
+    truth = _as_curve(truth, "truth")
+    if not isinstance(forecasts, Mapping):
+        raise TypeError(
+            "forecasts must be a dict {name: forecast}; received "
+            f"{type(forecasts).__name__}. Wrap a single forecast: {{'LSTM': y_pred}}."
+        )
+    if not forecasts:
+        raise ValueError("forecasts is empty; pass at least one {name: forecast}.")
+    curves = {}
+    for name, forecast in forecasts.items():
+        curve = _as_curve(forecast, f"forecasts[{name!r}]")
+        if curve.shape != truth.shape:
+            raise ValueError(
+                f"forecast {name!r} has {curve.shape[0]} step(s) but truth has {truth.shape[0]}; "
+                "each forecast must cover exactly the time steps of truth (e.g. y_test and the "
+                "forecasts of x_test, or the next `steps` values after the start window)."
+            )
+        curves[str(name)] = curve
+    return truth, curves
+
+
+def _forecast_style(number: int) -> dict:
+    """Colour and line style of the ``number``-th forecast (never black: that is the truth)."""
+    colours = OKABE_ITO[:-1]
+    return {
+        "color": colours[number % len(colours)],
+        "linestyle": FORECAST_LINESTYLES[number % len(FORECAST_LINESTYLES)],
+    }
+
+
+def plot_forecast(
+    truth: np.ndarray,
+    forecasts: Mapping[str, np.ndarray],
+    *,
+    time: np.ndarray | None = None,
+    ax: Axes | None = None,
+    title: str = "Forecast against the truth",
+    xlabel: str = "time step",
+    ylabel: str = "value",
+) -> Axes:
+    """Draw the true series (solid black) and each forecast of it (coloured, broken lines).
+
+    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+
+    Args:
+        truth: The true values, shape ``(steps,)`` or ``(steps, 1)``.
+        forecasts: ``{name: forecast}``, each forecast shaped like ``truth``;
+            the names become the legend.
+        time: The x values, one per step (numbers or dates);
+            ``0, 1, ..., steps - 1`` when omitted. Pass the time steps of the
+            test part to place it on the series' own time axis.
+        ax: Axes to draw into; a new figure when omitted.
+        title: The plot's title.
+        xlabel: The x axis label (add units, e.g. ``"time step (0.1 s)"``).
+        ylabel: The y axis label.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: If ``forecasts`` is not a mapping, ``ax`` is not an Axes
+            or an array is not numeric.
+        ValueError: If ``forecasts`` is empty, an array is not one feature
+            over time or not finite, or a forecast or ``time`` has a
+            different length from ``truth``.
+
+    Example:
+        >>> truth = np.sin(0.1 * np.arange(50))
+        >>> ax = plot_forecast(truth, {"persistence": np.roll(truth, 1)})
+        >>> [line.get_label() for line in ax.get_lines()]
+        ['truth', 'persistence']
+        >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
+        ('Forecast against the truth', 'time step', 'value')
+        >>> plt.close("all")
+    """
+    truth, curves = _forecast_curves(truth, forecasts)
+    if time is None:
+        time = np.arange(truth.shape[0])
+    else:
+        time = np.asarray(time) if np.asarray(time).dtype.kind == "M" else _as_curve(time, "time")
+        if time.shape != truth.shape:
+            raise ValueError(
+                f"time has {time.shape[0]} value(s) but truth has {truth.shape[0]}; pass one time "
+                "value per step, e.g. np.arange(start, start + len(truth))."
+            )
+    ax = _axes_or_new(ax)
+    ax.plot(time, truth, color="black", linewidth=2, label="truth")
+    for number, (name, curve) in enumerate(curves.items()):
+        ax.plot(time, curve, label=name, **_forecast_style(number))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def plot_error_growth(
+    truth: np.ndarray,
+    forecasts: Mapping[str, np.ndarray],
+    *,
+    ax: Axes | None = None,
+    title: str = "How the error grows with the forecast horizon",
+    ylabel: str = "absolute error",
+    log_scale: bool = False,
+) -> Axes:
+    """Draw each multi-step forecast's absolute error against the number of steps ahead.
+
+    ``truth`` and every forecast cover the steps 1, 2, ... after the same
+    start window (as :func:`utils.forecasting.recursive_forecast` returns
+    them); the plot shows ``|forecast - truth|`` at each step, so you can see
+    how fast fed-back mistakes pile up.
+
+    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+
+    Args:
+        truth: The true next values, shape ``(steps,)`` or ``(steps, 1)``.
+        forecasts: ``{name: forecast}``, each forecast shaped like ``truth``.
+        ax: Axes to draw into; a new figure when omitted.
+        title: The plot's title.
+        ylabel: The y axis label (add the series' units if it has any).
+        log_scale: Use a logarithmic y axis, for errors spanning decades.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: If ``forecasts`` is not a mapping, ``ax`` is not an Axes
+            or an array is not numeric.
+        ValueError: If ``forecasts`` is empty, an array is not one feature
+            over time or not finite, or a forecast has a different length
+            from ``truth``.
+
+    Example:
+        >>> truth = np.array([1.0, 2.0, 3.0])
+        >>> ax = plot_error_growth(truth, {"flat": np.array([1.0, 1.0, 1.0])})
+        >>> line = ax.get_lines()[0]
+        >>> line.get_xdata(), line.get_ydata()  # steps ahead, absolute error
+        (array([1, 2, 3]), array([0., 1., 2.]))
+        >>> plt.close("all")
+    """
+    truth, curves = _forecast_curves(truth, forecasts)
+    ax = _axes_or_new(ax)
+    steps_ahead = np.arange(1, truth.shape[0] + 1)
+    for number, (name, curve) in enumerate(curves.items()):
+        ax.plot(steps_ahead, np.abs(curve - truth), marker="." if truth.shape[0] <= 50 else None,
+                label=name, **_forecast_style(number))
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel("steps ahead")
+    ax.set_ylabel(ylabel)
+    ax.legend()  # even for one forecast: the legend names it
     return ax
