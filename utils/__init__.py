@@ -19,6 +19,8 @@ from utils.datasets import (
     Split,
     chronological_split,
     cosine_wave,
+    load_italy_power_demand,
+    load_japanese_vowels,
     make_windows,
     sine_wave,
 )
@@ -42,6 +44,8 @@ __all__ = [
     "chronological_split",
     "cosine_wave",
     "import_tensorflow_quietly",
+    "load_italy_power_demand",
+    "load_japanese_vowels",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",

@@ -15,6 +15,11 @@ series), so each step is shown once in a lesson and then reused from here:
   ``(n, window, num_features)`` and ``(n, num_features)``, the shape a Keras
   LSTM expects.
 
+It also loads the real sequence-classification data shipped in ``data/``
+(``notebooks/05_sequence_classification.ipynb``):
+:func:`load_italy_power_demand` and :func:`load_japanese_vowels` verify each
+file's SHA-256 before reading it and name the file and line of any damage.
+
 Every function checks its input first and says what it received, what it
 expected and how to fix it. The checks live in :func:`_as_series` and its
 helpers, which :mod:`utils.baselines` and :mod:`utils.forecasting` share.
@@ -22,13 +27,29 @@ helpers, which :mod:`utils.baselines` and :mod:`utils.forecasting` share.
 
 from __future__ import annotations
 
+import csv
 import numbers
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["SeriesScaler", "Split", "chronological_split", "cosine_wave", "make_windows", "sine_wave"]
+from utils.data import DATA_DIR, verify_data_file
+
+__all__ = [
+    "ITALY_POWER_COLUMNS",
+    "JAPANESE_VOWELS_COLUMNS",
+    "SeriesScaler",
+    "Split",
+    "chronological_split",
+    "cosine_wave",
+    "load_italy_power_demand",
+    "load_japanese_vowels",
+    "make_windows",
+    "sine_wave",
+]
 
 
 # --- Shared argument checks ---------------------------------------------------------------
@@ -527,3 +548,151 @@ class SeriesScaler:
             array([-1.2247,  0.    ,  1.2247])
         """
         return self.fit(train).transform(train)
+
+
+# --- Real data sets shipped in data/ ------------------------------------------------------
+
+#: Columns of ``ItalyPowerDemand_{TRAIN,TEST}.csv``: the label, then 24 hourly readings.
+ITALY_POWER_COLUMNS = ("label", *(f"t{hour:02d}" for hour in range(24)))
+
+#: Columns of ``JapaneseVowels_{TRAIN,TEST}.csv``: one row per frame, 12 LPC cepstrum coefficients.
+JAPANESE_VOWELS_COLUMNS = ("series", "frame", "label", *(f"c{k:02d}" for k in range(1, 13)))
+
+
+def _read_course_csv(name: str, columns: tuple[str, ...], data_dir: str | Path | None) -> pd.DataFrame:
+    """Verify a data file's checksum, read it, and check every cell is a number.
+
+    Errors name the file, the line (as a text editor counts it, header = line 1)
+    and the column, so a damaged file can be found and restored.
+    """
+    path = verify_data_file(name, DATA_DIR if data_dir is None else data_dir)
+    restore = "Restore the original with `git checkout -- data/`."
+    try:
+        with open(path, newline="", encoding="utf-8") as file:
+            header, *rows = csv.reader(file)
+    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        raise ValueError(f"{path} is malformed and cannot be read as CSV ({error}). {restore}") from error
+    if tuple(header) != columns:
+        raise ValueError(
+            f"{path} has the columns {header[:6]}...; expected {list(columns)[:6]}... "
+            f"({len(columns)} in all). {restore}"
+        )
+    if not rows:
+        raise ValueError(f"{path} has a header but no rows. {restore}")
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(columns):
+            raise ValueError(f"{path} line {number} has {len(row)} fields; expected {len(columns)}. {restore}")
+    table = pd.DataFrame(rows, columns=list(columns))
+    numbers = table.apply(pd.to_numeric, errors="coerce")
+    bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
+    if bad.to_numpy().any():
+        row, column = np.argwhere(bad.to_numpy())[0]
+        raise ValueError(
+            f"{path} line {row + 2}, column {columns[column]!r} holds {table.iat[row, column]!r}; expected a "
+            f"finite number. {restore}"
+        )
+    return numbers
+
+
+def _integer_labels(values: pd.Series, path_name: str, num_classes: int) -> np.ndarray:
+    """Map the archive's labels 1..num_classes to 0..num_classes-1, checking each one."""
+    labels = values.to_numpy(dtype=float)
+    valid = (labels == np.round(labels)) & (labels >= 1) & (labels <= num_classes)
+    if not valid.all():
+        row = int(np.argmin(valid))
+        raise ValueError(
+            f"{path_name} line {row + 2} has the label '{labels[row]:g}'; expected a whole number from 1 to "
+            f"{num_classes}. Restore the original with `git checkout -- data/`."
+        )
+    return (labels - 1).astype(np.int64)
+
+
+def load_italy_power_demand(
+    data_dir: str | Path | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Load ItalyPowerDemand (UCR archive): 24 hourly demand readings per day, 2 classes.
+
+    Each file is checked against ``data/SHA256SUMS`` first. See
+    ``data/README.md`` for the source, licence and preparation.
+
+    Introduced in ``notebooks/05_sequence_classification.ipynb``.
+
+    Args:
+        data_dir: The folder with the CSV files and ``SHA256SUMS``; the
+            course's ``data/`` folder when omitted.
+
+    Returns:
+        ``(x_train, y_train, x_test, y_test)``: ``x`` arrays of shape
+        ``(days, 24, 1)`` (float32, each day z-normalised by the archive) and
+        integer labels 0 or 1 (the archive's classes 1 and 2).
+
+    Raises:
+        FileNotFoundError: If a file is missing.
+        ValueError: If a file was altered (checksum), or a row is malformed.
+
+    Example:
+        >>> x_train, y_train, x_test, y_test = load_italy_power_demand()
+        >>> x_train.shape, x_test.shape, np.bincount(y_train).tolist()
+        ((67, 24, 1), (1029, 24, 1), [34, 33])
+    """
+    arrays = []
+    for split in ("TRAIN", "TEST"):
+        name = f"ItalyPowerDemand_{split}.csv"
+        table = _read_course_csv(name, ITALY_POWER_COLUMNS, data_dir)
+        x = table.iloc[:, 1:].to_numpy(dtype=np.float32)[:, :, np.newaxis]
+        arrays += [x, _integer_labels(table["label"], name, num_classes=2)]
+    return tuple(arrays)
+
+
+def load_japanese_vowels(
+    data_dir: str | Path | None = None,
+) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray], np.ndarray]:
+    """Load JapaneseVowels (UEA archive): 9 speakers, 12 coefficients per frame, 7–29 frames.
+
+    The utterances have different lengths, so ``x`` is a list with one array
+    per utterance, not padded: padding (and masking it) is part of the lesson.
+    Each file is checked against ``data/SHA256SUMS`` first; see
+    ``data/README.md`` for the source, licence and preparation.
+
+    Introduced in ``notebooks/05_sequence_classification.ipynb``.
+
+    Args:
+        data_dir: The folder with the CSV files and ``SHA256SUMS``; the
+            course's ``data/`` folder when omitted.
+
+    Returns:
+        ``(x_train, y_train, x_test, y_test)``: ``x`` lists of float32 arrays
+        of shape ``(frames, 12)``, and integer speaker labels 0 to 8 (the
+        archive's speakers 1 to 9).
+
+    Raises:
+        FileNotFoundError: If a file is missing.
+        ValueError: If a file was altered (checksum), a row is malformed, or an
+            utterance's frames are not numbered 0, 1, 2, ... in order.
+
+    Example:
+        >>> x_train, y_train, x_test, y_test = load_japanese_vowels()
+        >>> len(x_train), x_train[0].shape, len(x_test), np.bincount(y_test).tolist()
+        (270, (20, 12), 370, [31, 35, 88, 44, 29, 24, 40, 50, 29])
+    """
+    arrays: list = []
+    for split in ("TRAIN", "TEST"):
+        name = f"JapaneseVowels_{split}.csv"
+        table = _read_course_csv(name, JAPANESE_VOWELS_COLUMNS, data_dir)
+        labels = _integer_labels(table["label"], name, num_classes=9)
+        series_ids = table["series"].to_numpy(dtype=np.int64)
+        frames = table["frame"].to_numpy(dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, series_ids[1:] != series_ids[:-1]])
+        expected_frames = np.arange(len(frames)) - np.repeat(starts, np.diff(np.r_[starts, len(frames)]))
+        same_label = labels == np.repeat(labels[starts], np.diff(np.r_[starts, len(frames)]))
+        broken = (frames != expected_frames) | ~same_label
+        if broken.any():
+            row = int(np.argmax(broken))
+            raise ValueError(
+                f"{name} line {row + 2}: utterance {series_ids[row]} frame {frames[row]} (label "
+                f"{labels[row] + 1}) breaks the layout; expected frames numbered 0, 1, 2, ... with one label per "
+                "utterance. Restore the original with `git checkout -- data/`."
+            )
+        values = table.iloc[:, 3:].to_numpy(dtype=np.float32)
+        arrays += [np.split(values, starts[1:]), labels[starts]]
+    return tuple(arrays)

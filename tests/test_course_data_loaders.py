@@ -1,0 +1,119 @@
+"""Loaders of the real data in data/: they verify checksums and name the damage.
+
+Each bad-file test works on a copy of data/ in a temporary folder. An altered
+file is caught by its checksum; a malformed row is tested by also updating
+the copy's SHA256SUMS, so the row check itself is exercised.
+"""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from utils.data import DATA_DIR, sha256_of
+from utils.datasets import load_italy_power_demand, load_japanese_vowels
+
+LOADERS = {"ItalyPowerDemand": load_italy_power_demand, "JapaneseVowels": load_japanese_vowels}
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    for path in DATA_DIR.iterdir():
+        if path.suffix == ".csv" or path.name == "SHA256SUMS":
+            shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def rewrite(data_dir, name, edit, *, update_checksum):
+    """Apply ``edit`` to the lines of a data file; optionally re-list its checksum."""
+    path = data_dir / name
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(edit(lines)))
+    if update_checksum:
+        manifest = data_dir / "SHA256SUMS"
+        entries = [
+            f"{sha256_of(path)}  {name}\n" if line.endswith(f"  {name}\n") else line
+            for line in manifest.read_text().splitlines(keepends=True)
+        ]
+        manifest.write_text("".join(entries))
+
+
+def replace_line(number, new):
+    def edit(lines):
+        lines[number - 1] = new
+        return lines
+
+    return edit
+
+
+def test_italy_power_demand_shapes_labels_and_normalisation():
+    x_train, y_train, x_test, y_test = load_italy_power_demand()
+    assert x_train.shape == (67, 24, 1) and x_test.shape == (1029, 24, 1)
+    assert x_train.dtype == np.float32 and y_train.dtype == np.int64
+    assert np.bincount(y_train).tolist() == [34, 33] and np.bincount(y_test).tolist() == [513, 516]
+    # The archive z-normalises every day; a parsing slip (shifted column) would break this.
+    assert np.allclose(x_test.mean(axis=1), 0, atol=1e-4)
+
+
+def test_japanese_vowels_keeps_variable_lengths():
+    x_train, y_train, x_test, y_test = load_japanese_vowels()
+    assert len(x_train) == len(y_train) == 270 and len(x_test) == len(y_test) == 370
+    assert all(seq.ndim == 2 and seq.shape[1] == 12 and seq.dtype == np.float32 for seq in x_train + x_test)
+    lengths = [len(seq) for seq in x_train + x_test]
+    assert min(lengths) == 7 and max(lengths) == 29
+    assert np.bincount(y_train).tolist() == [30] * 9
+    assert x_train[0][0, 0] == pytest.approx(1.860936), "first coefficient of the first frame, as in the CSV"
+
+
+@pytest.mark.parametrize("data_set", LOADERS)
+def test_a_missing_file_is_named(data_copy, data_set):
+    (data_copy / f"{data_set}_TEST.csv").unlink()
+    with pytest.raises(FileNotFoundError, match=f"{data_set}_TEST.csv is missing.*git checkout"):
+        LOADERS[data_set](data_copy)
+
+
+@pytest.mark.parametrize("data_set", LOADERS)
+def test_an_altered_file_fails_its_checksum(data_copy, data_set):
+    name = f"{data_set}_TRAIN.csv"
+    rewrite(data_copy, name, lambda lines: lines[:-1], update_checksum=False)  # a truncated copy
+    with pytest.raises(ValueError, match=f"{name} is corrupt: its SHA-256 is [0-9a-f]{{64}}, expected"):
+        LOADERS[data_set](data_copy)
+
+
+@pytest.mark.parametrize(
+    ("data_set", "line", "message"),
+    [
+        ("ItalyPowerDemand", "1,0.5,abc" + ",0.1" * 22 + "\n", r"line 2, column 't01' holds 'abc'; expected a finite number"),
+        ("ItalyPowerDemand", "1,0.5" + ",0.1" * 20 + "\n", r"line 2 has 22 fields; expected 25"),
+        ("ItalyPowerDemand", "1,0.5" + ",0.1" * 24 + "\n", r"line 2 has 26 fields; expected 25"),
+        ("ItalyPowerDemand", "3" + ",0.1" * 24 + "\n", r"line 2 has the label '3'; expected a whole number from 1 to 2"),
+        ("ItalyPowerDemand", "1,nan" + ",0.1" * 23 + "\n", r"line 2, column 't00' holds 'nan'"),
+        ("ItalyPowerDemand", "1,0.5,,0.1" + ",0.1" * 21 + "\n", r"line 2, column 't01' holds ''"),
+        ("ItalyPowerDemand", "1,0.5,\xff" + ",0.1" * 22 + "\n", r"line 2, column 't01' holds"),
+        ("JapaneseVowels", "0,5,1" + ",0.1" * 12 + "\n", r"line 2: utterance 0 frame 5 .*frames numbered 0, 1, 2"),
+        ("JapaneseVowels", "0,0,2" + ",0.1" * 12 + "\n", r"line 2: .*one label per utterance"),
+        ("JapaneseVowels", "0,0,1" + ",0.1" * 11 + ",x\n", r"line 2, column 'c12' holds 'x'"),
+    ],
+    ids=["text", "too-few-fields", "too-many-fields", "bad-label", "nan", "empty-value", "odd-character", "frame-order", "label-change", "text-vowels"],
+)
+def test_a_malformed_row_is_named(data_copy, data_set, line, message):
+    """With the checksum updated to match, the row checks themselves must catch the damage."""
+    name = f"{data_set}_TRAIN.csv"
+    edit = replace_line(2, line) if data_set == "ItalyPowerDemand" else replace_line(3, line)
+    if data_set == "JapaneseVowels":
+        message = message.replace("line 2", "line 3")
+    rewrite(data_copy, name, edit, update_checksum=True)
+    with pytest.raises(ValueError, match=message):
+        LOADERS[data_set](data_copy)
+
+
+def test_a_wrong_header_is_named(data_copy):
+    rewrite(data_copy, "ItalyPowerDemand_TEST.csv", replace_line(1, "class,a,b\n"), update_checksum=True)
+    with pytest.raises(ValueError, match=r"has the columns \['class', 'a', 'b'\].*expected \['label', 't00'"):
+        load_italy_power_demand(data_copy)
+
+
+def test_an_empty_file_is_named(data_copy):
+    rewrite(data_copy, "ItalyPowerDemand_TEST.csv", lambda lines: lines[:1], update_checksum=True)
+    with pytest.raises(ValueError, match="has a header but no rows"):
+        load_italy_power_demand(data_copy)
