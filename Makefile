@@ -28,12 +28,13 @@ OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.Ne
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab test benchmark clean-notebooks
+.PHONY: help setup lab test benchmark exercises clean-notebooks
 
 help:
 	@echo "make lab              set up .venv and open the course in JupyterLab"
 	@echo "make test             set up .venv and run every test (unit, doctest, notebooks)"
 	@echo "make benchmark        time every notebook in a fresh kernel (writes tools/benchmark-results/)"
+	@echo "make exercises        generate the exercise notebooks in notebooks/ from solutions/"
 	@echo "make clean-notebooks  strip outputs from notebooks before committing"
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/lstm-course.json
@@ -58,5 +59,13 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python tools/benchmark.py; status=$$?; $(BIN)/python tools/course_map.py; exit $$status
 
+# The solved notebooks in solutions/ are the single source of the exercises;
+# tests/test_exercise_notebooks.py fails when notebooks/ is not regenerated.
+exercises: $(STAMP)
+	$(BIN)/python tools/make_exercises.py
+
+# nbstripout renumbers cell ids, so the exercise notebooks are generated again
+# from the stripped solved notebooks (their drift test compares ids too).
 clean-notebooks: $(STAMP)
 	$(BIN)/nbstripout notebooks/*.ipynb $(wildcard solutions/*.ipynb)
+	$(BIN)/python tools/make_exercises.py
