@@ -226,7 +226,7 @@ def test_merge_keeps_rows_that_were_not_remeasured(repo: dict, tmp_path: Path) -
     small.update(status="error", error="stale", seconds=9999.0)
     (tmp_path / "benchmark.json").write_text(json.dumps(old))
 
-    results, measured = benchmark.run_benchmark(
+    _, measured = benchmark.run_benchmark(
         [repo["root"] / "notebooks/02_small.ipynb"], tmp_path, timeout=120, root=repo["root"]
     )
 

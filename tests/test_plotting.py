@@ -7,12 +7,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from utils.lstm_numpy import lstm_forward  # noqa: E402
-from utils.plotting import (  # noqa: E402
+from utils.lstm_numpy import lstm_forward
+from utils.plotting import (
     COURSE_STYLE,
     OKABE_ITO,
     plot_cell_states,
@@ -65,7 +65,7 @@ def test_plot_gates_draws_four_titled_labelled_heatmaps(trace):
 
 
 def test_plot_gates_draws_into_given_axes(trace):
-    fig, given = plt.subplots(1, 4)
+    _, given = plt.subplots(1, 4)
     returned = plot_gates(trace, axes=given)
     assert list(returned) == list(given)
     with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 2"):
@@ -115,7 +115,8 @@ def test_learning_curves_dash_validation_and_draw_the_baseline():
 
 def test_learning_curves_accept_a_keras_history_object():
     class History:  # what model.fit returns: an object with a .history dict
-        history = {"mae": [3.0, 2.0], "val_mae": [3.5, 2.5]}
+        def __init__(self):
+            self.history = {"mae": [3.0, 2.0], "val_mae": [3.5, 2.5]}
 
     ax = plot_learning_curves({"model": History()}, metric="mae", log_scale=True)
     assert ax.get_yscale() == "log" and len(ax.get_lines()) == 2

@@ -53,7 +53,7 @@ import platform
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -253,7 +253,7 @@ def measure(path: Path, root: Path, timeout: int, method: str) -> dict[str, Any]
     print(f"benchmarking {display_path(path, root)} ...", file=sys.stderr, flush=True)
     try:
         result = benchmark_notebook(path, timeout, method)
-    except Exception as error:  # noqa: BLE001 - record it and go on with the next notebook
+    except Exception as error:
         result = {
             "status": "error",
             "error": f"{type(error).__name__}: {error}",
@@ -424,7 +424,7 @@ def run_benchmark(
     else:
         rows_to_write = rows
     results = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_info(method),
         "notebooks": rows_to_write,
     }

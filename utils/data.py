@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DATA_DIR", "MANIFEST_NAME", "sha256_of", "read_manifest", "verify_data_file", "check_course_data"]
+__all__ = ["DATA_DIR", "MANIFEST_NAME", "check_course_data", "read_manifest", "sha256_of", "verify_data_file"]
 
 #: The ``data/`` folder of this checkout.
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"

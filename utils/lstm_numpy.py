@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["TRACE_KEYS", "LSTMStep", "sigmoid", "lstm_step", "lstm_forward", "lstm_backward"]
+__all__ = ["TRACE_KEYS", "LSTMStep", "lstm_backward", "lstm_forward", "lstm_step", "sigmoid"]
 
 #: The keys of the trace that ``lstm_forward(..., return_trace=True)`` returns.
 TRACE_KEYS = ("i_t", "f_t", "c_tilde", "o_t", "c_t", "h_t")

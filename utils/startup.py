@@ -142,7 +142,7 @@ def import_tensorflow_quietly() -> ModuleType:
         captured: list[str] = []
         try:
             with _descriptor_2_captured() as captured:
-                import keras  # noqa: F401  (imports TensorFlow as its backend)
+                import keras
                 import tensorflow as tf
 
                 tf.config.list_physical_devices()  # CUDA's probe logs here
