@@ -23,22 +23,29 @@ START_URL := /lab/tree/notebooks/00_start_here.ipynb
 # stops it asking about them).
 OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
+# tests/test_browser.py opens the course in a real browser: Debian's Chromium,
+# driven by the pinned `playwright` package (Playwright's own browser download is
+# never used: it cannot work offline). `make test` installs the `chromium` package
+# when it is missing and make runs as root or has passwordless sudo; when that is
+# impossible or fails, the browser test is skipped and says why.
+CHROMIUM ?= /usr/bin/chromium
+
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup lab test benchmark exercises clean-notebooks
+.PHONY: help setup chromium lab test benchmark exercises clean-notebooks
 
 help:
 	@echo "make lab              set up .venv and open the course in JupyterLab"
-	@echo "make test             set up .venv and run every test (unit, doctest, notebooks)"
+	@echo "make test             set up .venv and run every test (unit, doctest, notebooks, browser)"
 	@echo "make benchmark        time every notebook in a fresh kernel (writes tools/benchmark-results/)"
 	@echo "make exercises        generate the exercise notebooks in notebooks/ from solutions/"
 	@echo "make clean-notebooks  strip outputs from notebooks before committing"
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/lstm-course.json
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 13) else "The course needs Python 3.10 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course needs Python 3.11 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
@@ -51,7 +58,19 @@ setup: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --LabApp.default_url=$(START_URL) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+# Never fails: without Chromium the browser test skips, and says why.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$(USER_ID)" = 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "No $(CHROMIUM), and no root to install it: tests/test_browser.py will be skipped (install it with: sudo apt-get install chromium)"; exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "No $(CHROMIUM) and no apt-get: tests/test_browser.py will be skipped"; exit 0; fi; \
+	echo "Installing Debian's chromium for tests/test_browser.py"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	|| echo "Could not install chromium: tests/test_browser.py will be skipped"
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark exits 1 when a notebook fails or exceeds its budget; the

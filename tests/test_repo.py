@@ -5,15 +5,20 @@ import os
 import re
 import shutil
 import subprocess
+from importlib.metadata import PackageNotFoundError, metadata
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 from tests.conftest import REPO_ROOT
 
 ALLOWED_TOP_LEVEL = {
     "notebooks", "data", "solutions", "utils", "requirements.txt", "tests", "README.md",
     "tools", ".ci", "Makefile", "pyproject.toml", ".gitignore", "LICENSE", ".gitattributes",
+    # Binder's configuration (repo2docker): Python 3.11, then the root requirements.txt.
+    # Hidden, and the only way to choose Binder's Python without a runtime.txt at the top.
+    ".binder",
 }
 
 
@@ -79,6 +84,36 @@ def test_make_test_sets_up_and_runs_pytest():
     assert recipe.strip().splitlines()[-1].strip() == ".venv/bin/python -m pytest"
 
 
+def test_make_test_installs_chromium_for_the_browser_test_and_never_downloads_a_browser():
+    recipe = make_dry_run("test", "USER_ID=0")
+    assert "apt-get install -y" in recipe and "chromium" in recipe
+    assert "tests/test_browser.py will be skipped" in recipe, "a failed install must not stop the tests"
+    ci_and_make = recipe + (REPO_ROOT / ".ci" / "run").read_text() + (REPO_ROOT / "Makefile").read_text()
+    assert "playwright install" not in ci_and_make, "Playwright's browser download cannot work offline"
+    assert "tests/artifacts/" in (REPO_ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_binder_uses_python_311_and_the_course_requirements():
+    binder = REPO_ROOT / ".binder"
+    assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
+    lines = [line.split("#")[0].strip() for line in (binder / "requirements.txt").read_text().splitlines()]
+    assert [line for line in lines if line] == ["-r ../requirements.txt"]
+    # repo2docker ignores configuration files at the top level once .binder/ exists.
+    assert not any((REPO_ROOT / name).exists() for name in ("runtime.txt", "environment.yml", "binder"))
+    # Every pinned package that is installed here accepts Binder's Python.
+    pins = [Requirement(line.split("#")[0].strip()) for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()
+            if line.split("#")[0].strip() and not line.startswith("-")]
+    refused = []
+    for pin in pins:
+        try:
+            requires_python = metadata(pin.name).get("Requires-Python")
+        except PackageNotFoundError:
+            continue
+        if requires_python and "3.11" not in SpecifierSet(requires_python):
+            refused.append(f"{pin.name} needs Python {requires_python}")
+    assert refused == []
+
+
 def test_requirements_are_pinned_and_install_utils_editable():
     lines = [line.split("#")[0].strip() for line in (REPO_ROOT / "requirements.txt").read_text().splitlines()]
     lines = [line for line in lines if line]
@@ -87,7 +122,7 @@ def test_requirements_are_pinned_and_install_utils_editable():
     assert all(spec.startswith("==") for spec in pins.values()), pins
     assert pins["tensorflow"].startswith("==2.21.") and pins["keras"].startswith("==3.15.")
     assert pins["jupyterlab"].startswith("==4.")
-    assert {"numpy", "pandas", "matplotlib", "nbval", "pytest", "pytest-xdist"} <= set(pins)
+    assert {"numpy", "pandas", "matplotlib", "nbval", "pytest", "pytest-xdist", "playwright"} <= set(pins)
 
 
 def test_pytest_runs_units_doctests_and_notebooks_in_parallel_by_file():
