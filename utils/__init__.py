@@ -24,6 +24,7 @@ from utils.datasets import (
     make_windows,
     sine_wave,
 )
+from utils.diagnostics import ForecastDiagnosis, diagnose_forecast
 from utils.forecasting import recursive_forecast
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
 from utils.plotting import (
@@ -37,12 +38,14 @@ from utils.plotting import (
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
 
 __all__ = [
+    "ForecastDiagnosis",
     "LSTMStep",
     "LinearAutoregression",
     "SeriesScaler",
     "Split",
     "chronological_split",
     "cosine_wave",
+    "diagnose_forecast",
     "import_tensorflow_quietly",
     "load_italy_power_demand",
     "load_japanese_vowels",
