@@ -14,6 +14,14 @@ and replaces what stands between ``<!-- course-map:start -->`` and
 ``<!-- course-map:end -->`` in both files. ``make benchmark`` runs it after
 the benchmark; ``tests/test_repo.py`` fails when either copy is out of date.
 
+It also writes the instructor guide's per-notebook part into README.md,
+between ``<!-- instructor-guide:start -->`` and ``<!-- instructor-guide:end -->``:
+each notebook's learning objectives (its ``## Learning objectives`` cell), its
+measured minutes and kernel peak memory from the same benchmark (for an
+exercise, also its solved notebook's), and the instructor notes kept in the
+notebook's metadata, ``course.instructor``: ``stuck`` (where learners usually
+get stuck) and ``exercises`` (which exercises fit the lesson).
+
 Usage (from anywhere)::
 
     python tools/course_map.py          # rewrite both tables
@@ -36,6 +44,8 @@ START_HERE = REPO_ROOT / "notebooks" / "00_start_here.ipynb"
 BENCHMARK_JSON = REPO_ROOT / "tools" / "benchmark-results" / "benchmark.json"
 START, END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+GUIDE_START, GUIDE_END = "<!-- instructor-guide:start -->", "<!-- instructor-guide:end -->"
+GUIDE_BLOCK = re.compile(re.escape(GUIDE_START) + r".*?" + re.escape(GUIDE_END), re.S)
 
 
 def title_and_description(path: Path) -> tuple[str, str]:
@@ -48,12 +58,53 @@ def title_and_description(path: Path) -> tuple[str, str]:
     return title, lines[1]
 
 
-def benchmark_seconds(benchmark_json: Path = BENCHMARK_JSON) -> dict[str, float]:
-    """Wall seconds per notebook path (relative to the repo), from the benchmark."""
+def benchmark_rows(benchmark_json: Path = BENCHMARK_JSON) -> dict[str, dict]:
+    """Benchmark rows of the notebooks that ran, keyed by path (relative to the repo)."""
     if not benchmark_json.is_file():
         return {}
     rows = json.loads(benchmark_json.read_text())["notebooks"]
-    return {row["path"]: row["seconds"] for row in rows if row["status"] == "ok"}
+    return {row["path"]: row for row in rows if row["status"] == "ok"}
+
+
+def benchmark_seconds(benchmark_json: Path = BENCHMARK_JSON) -> dict[str, float]:
+    """Wall seconds per notebook path (relative to the repo), from the benchmark."""
+    return {path: row["seconds"] for path, row in benchmark_rows(benchmark_json).items()}
+
+
+def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
+    """The bullets of the notebook's '## Learning objectives' section."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "## Learning objectives" in cell.source:
+            section = cell.source.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]
+            return [line[2:].strip() for line in section.splitlines() if line.startswith("- ")]
+    return []
+
+
+def measured(row: dict | None) -> str:
+    if row is None:
+        return "not measured yet"
+    return f"{row['seconds'] / 60:.1f} min, kernel peak {row['peak_memory_mb'] / 1000:.1f} GB"
+
+
+def render_guide(rows: dict[str, dict]) -> str:
+    """The per-notebook part of the instructor guide, in markdown."""
+    parts = []
+    for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        title, _ = title_and_description(path)
+        timing = f"Runs in {measured(rows.get(f'notebooks/{path.name}'))}"
+        solved = REPO_ROOT / "solutions" / f"{path.stem}_solutions.ipynb"
+        if solved.is_file():
+            timing += f" as handed out; the solved notebook in {measured(rows.get(f'solutions/{solved.name}'))}"
+        notes = nb.metadata.get("course", {}).get("instructor", {})
+        lines = [f"#### {path.name[:2]} · {title}", "", f"*{timing} (2-core CPU, course benchmark).*", ""]
+        lines += ["Objectives:", ""] + [f"- {item}" for item in learning_objectives(nb)] + [""]
+        if notes.get("stuck"):
+            lines += ["Where learners get stuck:", ""] + [f"- {item}" for item in notes["stuck"]] + [""]
+        if notes.get("exercises"):
+            lines += ["Exercises that fit: " + "; ".join(notes["exercises"]) + ".", ""]
+        parts.append("\n".join(lines).rstrip())
+    return "\n\n".join(parts)
 
 
 def render_table(link_prefix: str, seconds: dict[str, float]) -> str:
@@ -73,16 +124,17 @@ def render_table(link_prefix: str, seconds: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def replace_block(text: str, table: str, where: str) -> str:
-    if not BLOCK.search(text):
-        raise ValueError(f"{where} has no '{START}' ... '{END}' block for the course map")
-    return BLOCK.sub(lambda _: f"{START}\n{table}\n{END}", text, count=1)
+def replace_block(text: str, table: str, where: str, block=BLOCK, start=START, end=END) -> str:
+    if not block.search(text):
+        raise ValueError(f"{where} has no '{start}' ... '{end}' block")
+    return block.sub(lambda _: f"{start}\n{table}\n{end}", text, count=1)
 
 
 def rendered() -> tuple[str, nbformat.NotebookNode]:
     """README text and 00_start_here notebook with up-to-date course maps."""
     seconds = benchmark_seconds()
     readme = replace_block(README.read_text(), render_table("notebooks/", seconds), "README.md")
+    readme = replace_block(readme, render_guide(benchmark_rows()), "README.md", GUIDE_BLOCK, GUIDE_START, GUIDE_END)
     notebook = nbformat.read(START_HERE, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and START in cell.source:
