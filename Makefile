@@ -32,10 +32,12 @@ CHROMIUM ?= /usr/bin/chromium
 
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
+#                        make slides SLIDES_ARGS="--no-execute notebooks/03_keras_lstm_layers.ipynb"
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
+SLIDES_ARGS ?=
 
-.PHONY: help setup chromium lab test benchmark exercises clean-notebooks
+.PHONY: help setup chromium lab test benchmark exercises clean-notebooks slides
 
 help:
 	@echo "make lab              set up .venv and open the course in JupyterLab"
@@ -43,6 +45,7 @@ help:
 	@echo "make benchmark        time every notebook in a fresh kernel (writes tools/benchmark-results/)"
 	@echo "make exercises        generate the exercise notebooks in notebooks/ from solutions/"
 	@echo "make clean-notebooks  strip outputs from notebooks before committing"
+	@echo "make slides           build reveal.js slides of every lesson into tools/build/slides/ (work offline)"
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/lstm-course.json
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course needs Python 3.11 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
@@ -88,3 +91,10 @@ exercises: $(STAMP)
 clean-notebooks: $(STAMP)
 	$(BIN)/nbstripout notebooks/*.ipynb $(wildcard solutions/*.ipynb)
 	$(BIN)/python tools/make_exercises.py
+
+# reveal.js slides of every lesson, executed in a fresh kernel, into tools/build/slides/
+# (gitignored). reveal.js, MathJax and the other files the slides load are fetched
+# once from the npm registry (pinned, SHA-512 checked, cached in tools/build/npm/),
+# so the slides present with no network; see tools/build_slides.py.
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py $(SLIDES_ARGS)

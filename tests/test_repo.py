@@ -93,6 +93,18 @@ def test_make_test_installs_chromium_for_the_browser_test_and_never_downloads_a_
     assert "tests/artifacts/" in (REPO_ROOT / ".gitignore").read_text().splitlines()
 
 
+def test_make_slides_sets_up_and_builds_into_a_gitignored_folder():
+    recipe = make_dry_run("slides", "SLIDES_ARGS=")
+    assert "pip install -r requirements.txt" in recipe
+    assert recipe.strip().splitlines()[-1].strip() == ".venv/bin/python tools/build_slides.py"
+    assert "make slides" in make_dry_run("help")
+    # Built slides and the npm tarballs stay out of git (and out of the top level).
+    assert "tools/build/" in (REPO_ROOT / ".gitignore").read_text().splitlines()
+    if (REPO_ROOT / ".git").exists() and shutil.which("git"):
+        for path in ("tools/build/slides/index.html", "tools/build/npm/reveal.js-4.0.2.tgz"):
+            assert subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO_ROOT).returncode == 0, path
+
+
 def test_binder_uses_python_311_and_the_course_requirements():
     binder = REPO_ROOT / ".binder"
     assert (binder / "runtime.txt").read_text().strip() == "python-3.11"

@@ -29,9 +29,12 @@ What it does
    working directory, like JupyterLab's "Run All" (``--no-execute`` converts the
    notebooks as committed, without outputs), and converts it with
    ``SlidesExporter`` pointed at ``assets/``.  Links between lessons
-   (``04_sine_wave_forecaster.ipynb``) are pointed at their slides.  Mermaid
-   diagrams would need mermaid.js, which is not fetched: the course has none,
-   and the template's loader for it is left out.
+   (``04_sine_wave_forecaster.ipynb``) are pointed at their slides.  Two changes
+   to nbconvert's template (``TEMPLATE``): a slide's math is re-rendered only once
+   MathJax is idle (nbconvert's own template leaves formulas half-drawn or drawn
+   twice when the presenter moves on while MathJax is still at work), and the
+   loader of mermaid.js is left out (it is not fetched: the course has no
+   diagrams).
 4. Checks every deck and fails loudly when anything would still be loaded from
    the network when the slides are shown (a ``<script src>``, ``<link href>``,
    ``<img src>``, a URL in a script or style sheet, a remote ``@import`` in a
@@ -47,12 +50,13 @@ The built files are not committed (``tools/build/`` is in ``.gitignore``).
 
 Usage (from the repository root, with the course's virtual environment)
 -----------------------------------------------------------------------
-    # every notebook in notebooks/, executed (about 5 minutes on a 2-core CPU)
+    # every notebook in notebooks/, executed (about 4 minutes on a 2-core CPU)
     python tools/build_slides.py                    # or: make slides
     # one lesson; or convert as committed, without outputs (seconds)
     python tools/build_slides.py notebooks/03_keras_lstm_layers.ipynb
     python tools/build_slides.py --no-execute
     # present: serve the folder, then open http://127.0.0.1:8000/
+    # (opening a .slides.html file directly works too, in Chromium at least)
     python -m http.server --bind 127.0.0.1 --directory tools/build/slides
 
 The exit status is 0 when every deck was built and passed the checks, 1
@@ -163,12 +167,33 @@ URLS = {
     "mathjax_url": f"{ASSETS_FOLDER}/{MATHJAX.folder}/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
 }
 
-# nbconvert's reveal template, minus the loader of mermaid.js (fetched from a CDN
-# when a deck has a diagram; the course has none, and it is not fetched here).
+# nbconvert's reveal template with two changes:
+# - no loader of mermaid.js (fetched from a CDN when a deck has a diagram; the
+#   course has none, and it is not fetched here);
+# - the template re-renders a slide's math each time the slide is shown, at once,
+#   even while MathJax is still typesetting the page; a presenter who moves on in
+#   the first second or two (or opens a deck at a later slide) then sees a small
+#   second copy of each formula. Here a re-render waits until MathJax is idle.
 TEMPLATE_NAME = "offline_slides.html.j2"
 TEMPLATE = """\
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+{{ super() }}
+<script>
+(function (hub) {
+  if (!hub) { return; }
+  var rerender = hub.Rerender;
+  hub.Rerender = function (element, callback) {
+    var queue = hub.queue;
+    if (queue.running || (!queue.pending && !queue.queue.length)) {
+      return rerender.call(hub, element, callback);
+    }
+    setTimeout(function () { hub.Rerender(element, callback); }, 100);
+  };
+})(window.MathJax && window.MathJax.Hub);
+</script>
+{%- endblock html_head_js_mathjax -%}
 """
 
 
@@ -197,14 +222,14 @@ def sri_sha512(path: Path) -> str:
 def _npm_pack(asset: Asset, folder: Path) -> Path:
     try:
         result = subprocess.run(
-            ["npm", "pack", asset.spec, "--ignore-scripts", "--silent"],
+            ["npm", "pack", asset.spec, "--ignore-scripts", "--loglevel=error"],
             cwd=folder, capture_output=True, text=True, timeout=600,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise AssetsUnavailable(f"npm pack {asset.spec} failed: {error}") from error
     tarballs = list(folder.glob("*.tgz"))
     if result.returncode != 0 or len(tarballs) != 1:
-        detail = (result.stderr.strip() or result.stdout.strip())[-800:]
+        detail = (result.stderr.strip() or result.stdout.strip())[:600]
         raise AssetsUnavailable(f"npm pack {asset.spec} failed (exit {result.returncode}): {detail}")
     return tarballs[0]
 
