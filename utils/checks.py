@@ -740,8 +740,8 @@ class TuningExercise(Exercise):
     def persistence_val_rmse(self, window: int = TUNING_DEFAULT_WINDOW) -> float:
         """Persistence's RMSE on the validation part, with the targets of windows of ``window`` steps.
 
-        The targets are ``val[window:]`` and the forecasts ``val[window - 1:-1]``:
-        the same targets as ``make_windows(val, window)``.
+        The targets and windows are those of ``make_windows(val, window)``; the
+        forecast is each window's last value.
 
         Args:
             window: The window length, >= 1 and shorter than the validation part.
@@ -761,7 +761,8 @@ class TuningExercise(Exercise):
             raise ValueError(
                 f"window must be a whole number from 1 to {len(val) - 1}; received window={window!r}."
             )
-        return rmse(val[window:], val[window - 1 : -1])
+        x_val, y_val = make_windows(val, int(window))
+        return rmse(y_val, persistence_forecast(x_val))
 
     def _check(self, answer: object) -> bool:
         if not isinstance(answer, pd.DataFrame):

@@ -219,12 +219,12 @@ def cosine_wave(
     noise_std: float = 0.0,
     seed: int = 0,
 ) -> np.ndarray:
-    """A sampled cosine wave, optionally with Gaussian noise: unseen data for a sine model.
+    """A sampled cosine wave, optionally with Gaussian noise.
 
     Exactly :func:`sine_wave` with ``cos`` instead of ``sin``: step ``t``
     holds ``amplitude * cos(start + dt * t)`` plus optional noise.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/07_exercise_cosine_wave.ipynb``.
 
     Args:
         length: Number of time steps, >= 1.

@@ -226,6 +226,14 @@ def plot_cell_states(
     return ax
 
 
+def _check_named_mapping(value: object, name: str, shape: str, item: str, example: str) -> None:
+    """Plot helpers take ``{label: data}`` dicts; say how to wrap a single item when they get something else."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict {shape}; received {type(value).__name__}. Wrap a single {item}: {example}.")
+    if not value:
+        raise ValueError(f"{name} is empty; pass at least one {shape}.")
+
+
 def plot_learning_curves(
     histories: Mapping[str, Any],
     metric: str = "loss",
@@ -266,13 +274,7 @@ def plot_learning_curves(
         ['model: training', 'model: validation', 'baseline']
         >>> plt.close("all")
     """
-    if not isinstance(histories, Mapping):
-        raise TypeError(
-            "histories must be a dict {model name: history}; received "
-            f"{type(histories).__name__}. Wrap a single run: {{'LSTM': history}}."
-        )
-    if not histories:
-        raise ValueError("histories is empty; pass at least one {model name: history}.")
+    _check_named_mapping(histories, "histories", "{model name: history}", "run", "{'LSTM': history}")
     ax = _axes_or_new(ax)
     for number, (name, history) in enumerate(histories.items()):
         curves = getattr(history, "history", history)
@@ -313,13 +315,7 @@ def _as_curve(values: object, name: str) -> np.ndarray:
 def _forecast_curves(truth: object, forecasts: object) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Check the truth and a ``{name: forecast}`` mapping of forecasts of the same length."""
     truth = _as_curve(truth, "truth")
-    if not isinstance(forecasts, Mapping):
-        raise TypeError(
-            "forecasts must be a dict {name: forecast}; received "
-            f"{type(forecasts).__name__}. Wrap a single forecast: {{'LSTM': y_pred}}."
-        )
-    if not forecasts:
-        raise ValueError("forecasts is empty; pass at least one {name: forecast}.")
+    _check_named_mapping(forecasts, "forecasts", "{name: forecast}", "forecast", "{'LSTM': y_pred}")
     curves = {}
     for name, forecast in forecasts.items():
         curve = _as_curve(forecast, f"forecasts[{name!r}]")
