@@ -78,9 +78,9 @@ def test_the_third_hints_are_sketches_that_run_into_the_exercise():
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
 def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
     stems = {
-        "cosine_exercise": "07_exercise_cosine_wave",
-        "tuning_exercise": "08_exercise_tuning",
-        "counting_exercise": "09_exercise_counting",
+        "cosine_exercise": "22_exercise_cosine_wave",
+        "tuning_exercise": "25_exercise_tuning",
+        "counting_exercise": "23_exercise_counting",
     }
     assert exercise.solutions_path == checks.REPO_ROOT / "solutions" / f"{stems[exercise.name]}_solutions.ipynb"
 
@@ -90,14 +90,14 @@ def test_solution_says_where_the_missing_solved_notebook_should_be(tmp_path, mon
     cosine_exercise.solution()
     out = capsys.readouterr().out
     assert out.startswith("No solution to show: the reference solution should be in ")
-    assert str(tmp_path / "07_exercise_cosine_wave_solutions.ipynb") in out
+    assert str(tmp_path / "22_exercise_cosine_wave_solutions.ipynb") in out
     assert "does not exist" in out
 
 
 def test_solution_prints_every_solution_block_of_the_solved_notebook(tmp_path, monkeypatch, capsys):
     solved = new_notebook(
         cells=[
-            new_markdown_cell("### Exercise 9.1\n\nCount.", id="task"),
+            new_markdown_cell("### Exercise 23.1\n\nCount.", id="task"),
             new_code_cell(
                 "# STARTER: predict_next = None\n### BEGIN SOLUTION\ndef predict_next(sequence):\n"
                 "    return sequence[-1] + (sequence[-1] - sequence[-2])\n### END SOLUTION\n"
@@ -113,7 +113,7 @@ def test_solution_prints_every_solution_block_of_the_solved_notebook(tmp_path, m
             new_code_cell("assert counting_exercise.check(predict_next)", id="tagged", metadata={"tags": ["solution"]}),
         ]
     )
-    nbformat.write(solved, tmp_path / "09_exercise_counting_solutions.ipynb")
+    nbformat.write(solved, tmp_path / "23_exercise_counting_solutions.ipynb")
     monkeypatch.setattr(checks, "SOLUTIONS_DIR", tmp_path)
     counting_exercise.solution()
     out = capsys.readouterr().out
@@ -146,7 +146,7 @@ def cosine_model(keras):
 
 @pytest.fixture(scope="module")
 def sine_model(keras):
-    """Trained the same way on lesson 04's data: a sine sampled every 0.1."""
+    """Trained the same way on lesson 21's data: a sine sampled every 0.1."""
     return _lstm(keras, sine_wave(2000, dt=0.1))
 
 
@@ -190,10 +190,10 @@ def test_cosine_rejects_an_untrained_model(keras, capsys):
 
 
 def test_cosine_rejects_a_model_trained_on_lesson_04s_sine(sine_model, cosine_model, capsys):
-    """Why COSINE_DT is 0.3: with lesson 04's step the sine would be the cosine shifted, and pass."""
+    """Why COSINE_DT is 0.3: with lesson 21's step the sine would be the cosine shifted, and pass."""
     result, out = run_check(cosine_exercise, sine_model, capsys)
     assert result is False
-    assert "Not yet: your model's RMSE" in out and "lesson 04's sine (dt=0.1)" in out
+    assert "Not yet: your model's RMSE" in out and "lesson 21's sine (dt=0.1)" in out
     # The same architecture and training pass when the data is right (see the test above).
     assert cosine_exercise.check(cosine_model) is True
 

@@ -227,8 +227,8 @@ def test_tool_with_no_solved_notebooks_has_nothing_to_do(tmp_path, capsys):
 
 
 def test_exercise_path_strips_the_solutions_suffix():
-    solved = REPO_ROOT / "solutions" / "07_exercise_cosine_wave_solutions.ipynb"
-    assert make_exercises.exercise_path(solved) == REPO_ROOT / "notebooks" / "07_exercise_cosine_wave.ipynb"
+    solved = REPO_ROOT / "solutions" / "22_exercise_cosine_wave_solutions.ipynb"
+    assert make_exercises.exercise_path(solved) == REPO_ROOT / "notebooks" / "22_exercise_cosine_wave.ipynb"
     with pytest.raises(ValueError, match=r"ends in '_solutions\.ipynb'; received 07_exercise\.ipynb"):
         make_exercises.exercise_path(Path("solutions/07_exercise.ipynb"))
 

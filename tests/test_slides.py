@@ -28,7 +28,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 from tests.test_browser import CHROMIUM_ARGS, find_chromium
 
-LESSONS = ("00_start_here", "01_lstm_cell_from_equations")  # 01 has the most LaTeX
+LESSONS = ("00_start_here", "11_lstm_cell_from_equations")  # 01 has the most LaTeX
 SCREENSHOT = REPO_ROOT / "tests" / "artifacts" / "slides_01.png"
 
 
@@ -117,7 +117,7 @@ def test_decks_name_no_remote_file_and_every_local_file_exists(slides):
 
 
 def test_decks_follow_the_slide_metadata(slides):
-    page = (slides / "01_lstm_cell_from_equations.slides.html").read_text(encoding="utf-8")
+    page = (slides / "11_lstm_cell_from_equations.slides.html").read_text(encoding="utf-8")
     assert page.count("<section") >= 10
     assert 'class="fragment"' in page
     # Links between lessons lead to their slides.
@@ -166,7 +166,7 @@ def test_a_deck_presents_with_the_network_closed(slides):
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(slides)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/01_lstm_cell_from_equations.slides.html"
+    url = f"http://127.0.0.1:{server.server_address[1]}/11_lstm_cell_from_equations.slides.html"
     refused, failed, errors = [], [], []
 
     def only_local(route):

@@ -29,7 +29,7 @@ What it does
    working directory, like JupyterLab's "Run All" (``--no-execute`` converts the
    notebooks as committed, without outputs), and converts it with
    ``SlidesExporter`` pointed at ``assets/``.  Links between lessons
-   (``04_sine_wave_forecaster.ipynb``) are pointed at their slides.  Two changes
+   (``21_sine_wave_forecaster.ipynb``) are pointed at their slides.  Two changes
    to nbconvert's template (``TEMPLATE``): a slide's math is re-rendered only once
    MathJax is idle (nbconvert's own template leaves formulas half-drawn or drawn
    twice when the presenter moves on while MathJax is still at work), and the
@@ -53,7 +53,7 @@ Usage (from the repository root, with the course's virtual environment)
     # every notebook in notebooks/, executed (about 4 minutes on a 2-core CPU)
     python tools/build_slides.py                    # or: make slides
     # one lesson; or convert as committed, without outputs (seconds)
-    python tools/build_slides.py notebooks/03_keras_lstm_layers.ipynb
+    python tools/build_slides.py notebooks/12_keras_lstm_layers_and_training.ipynb
     python tools/build_slides.py --no-execute
     # present: serve the folder, then open http://127.0.0.1:8000/
     # (opening a .slides.html file directly works too, in Chromium at least)
@@ -347,7 +347,7 @@ def execute(nb, notebook: Path, timeout: int) -> None:
 
 
 def link_lessons_to_slides(body: str) -> str:
-    """Point links to a lesson notebook (``href="03_keras_lstm_layers.ipynb"``) at its slides."""
+    """Point links to a lesson notebook (``href="12_keras_lstm_layers_and_training.ipynb"``) at its slides."""
 
     def replace(match: re.Match) -> str:
         name, anchor = match.group(1), match.group(2) or ""

@@ -2,7 +2,7 @@
 
 Why this tool exists: an instructor with 30 learners wants to know who has
 solved which exercise without opening 90 notebooks. The exercise notebooks
-(07 to 09) end each exercise with a check cell, ``<exercise>.check(answer)``,
+(22, 23 and 25) end each exercise with a check cell, ``<exercise>.check(answer)``,
 whose printed feedback starts with ``Correct:``, ``Not yet:`` or ``Not
 attempted yet:``. This tool runs every notebook in a folder top to bottom in a
 fresh kernel (as a learner's Run All would) and reports, per notebook, what

@@ -1,7 +1,7 @@
 """Convert the course's two sequence-classification data sets from .ts to CSV.
 
 Why this tool exists: the sequence-classification lesson
-(``notebooks/05_sequence_classification.ipynb``) uses two small, published
+(``notebooks/31_sequence_classification.ipynb``) uses two small, published
 benchmark problems, and the course runs offline without the ``aeon`` package.
 So a maintainer runs this tool once, and the CSVs it writes into ``data/``
 are committed together with their checksums in ``data/SHA256SUMS`` and their

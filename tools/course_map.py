@@ -47,6 +47,25 @@ BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
 GUIDE_START, GUIDE_END = "<!-- instructor-guide:start -->", "<!-- instructor-guide:end -->"
 GUIDE_BLOCK = re.compile(re.escape(GUIDE_START) + r".*?" + re.escape(GUIDE_END), re.S)
 
+# A notebook's number is its part (first digit) and its place in the part
+# (second digit): 21 is the first notebook of part 2. New lessons take a free
+# number in their part, so adding one renames nothing else.
+PARTS = {
+    "0": "Start",
+    "1": "Part 1 · The cell",
+    "2": "Part 2 · Forecasting",
+    "3": "Part 3 · Classifying sequences",
+    "4": "Part 4 · Language",
+    "5": "Part 5 · Practice",
+}
+
+
+def part_of(path: Path) -> str:
+    """The course part a notebook belongs to, from the first digit of its number."""
+    if path.name[0] not in PARTS:
+        raise ValueError(f"{path.name}: a notebook's name starts with its two-digit number, part first (0-5)")
+    return PARTS[path.name[0]]
+
 
 def title_and_description(path: Path) -> tuple[str, str]:
     """The notebook's title without its number, and the sentence under it."""
@@ -89,7 +108,11 @@ def measured(row: dict | None) -> str:
 def render_guide(rows: dict[str, dict]) -> str:
     """The per-notebook part of the instructor guide, in markdown."""
     parts = []
+    part = None
     for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        if part_of(path) != part:
+            part = part_of(path)
+            parts.append(f"### {part}")
         nb = nbformat.read(path, as_version=4)
         title, _ = title_and_description(path)
         timing = f"Runs in {measured(rows.get(f'notebooks/{path.name}'))}"
@@ -114,7 +137,11 @@ def render_table(link_prefix: str, seconds: dict[str, float]) -> str:
         "|---|---|---|---:|",
     ]
     total = 0.0
+    part = None
     for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        if part_of(path) != part:
+            part = part_of(path)
+            lines.append(f"| | **{part}** | | |")
         title, description = title_and_description(path)
         measured = seconds.get(f"notebooks/{path.name}")
         total += measured or 0.0

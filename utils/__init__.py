@@ -38,6 +38,7 @@ from utils.plotting import (
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
 
 __all__ = [
+    "FitProgress",
     "ForecastDiagnosis",
     "LSTMStep",
     "LinearAutoregression",
@@ -69,3 +70,12 @@ __all__ = [
     "skill_score",
     "use_course_style",
 ]
+
+
+def __getattr__(name: str):
+    """``utils.FitProgress`` is a Keras callback: made on first use, so ``import utils`` stays free of TensorFlow."""
+    if name == "FitProgress":
+        from utils import progress
+
+        return progress.FitProgress
+    raise AttributeError(f"module 'utils' has no attribute {name!r}")

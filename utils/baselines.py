@@ -2,7 +2,7 @@
 
 Why this module exists: a model's error means little on its own. The course
 shows every model next to simple baselines, and these are the ones for
-forecasting (``notebooks/04_sine_wave_forecaster.ipynb`` introduces them):
+forecasting (``notebooks/21_sine_wave_forecaster.ipynb`` introduces them):
 
 * :func:`persistence_forecast`: tomorrow is like today (the last value of
   the window);
@@ -60,7 +60,7 @@ def persistence_forecast(x: np.ndarray) -> np.ndarray:
     The simplest forecast there is, and often a hard one to beat for one step
     ahead: a model that does not beat it has learned nothing useful.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         x: Windows, shape ``(n, window, num_features)``.
@@ -89,7 +89,7 @@ def seasonal_naive_forecast(x: np.ndarray, season: int, horizon: int = 1) -> np.
     ``window - 1 + horizon - season`` inside the window. On a series that
     repeats exactly every ``season`` steps it is perfect.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         x: Windows, shape ``(n, window, num_features)``.
@@ -143,7 +143,7 @@ class LinearAutoregression:
     sine wave obeys ``s_t = 2 cos(dt) s_{t-1} - s_{t-2}``, which it recovers
     from windows of two steps.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Attributes:
         coef_: The weights, shape ``(window, num_features, num_targets)``:
@@ -280,7 +280,7 @@ def _rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean absolute error: the average size of a forecast's mistake, in the series' units.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         y_true: The true values, any shape.
@@ -305,7 +305,7 @@ def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Root mean squared error: like :func:`mae`, but large mistakes weigh more.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         y_true: The true values, any shape.
@@ -333,7 +333,7 @@ def skill_score(y_true: np.ndarray, y_pred: np.ndarray, y_reference: np.ndarray)
     1 is a perfect forecast, 0 is no better than the reference (usually
     :func:`persistence_forecast`), and a negative score is worse than it.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         y_true: The true values, any shape.

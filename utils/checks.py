@@ -10,9 +10,9 @@ exercise notebook gets one object here that it imports::
     cosine_exercise.hint()               # the next hint, stronger each time (three in all)
     cosine_exercise.solution()           # the reference solution, read from the solved notebook
 
-The objects are :data:`cosine_exercise` (``notebooks/07_exercise_cosine_wave.ipynb``),
-:data:`tuning_exercise` (``notebooks/08_exercise_tuning.ipynb``) and
-:data:`counting_exercise` (``notebooks/09_exercise_counting.ipynb``). Every
+The objects are :data:`cosine_exercise` (``notebooks/22_exercise_cosine_wave.ipynb``),
+:data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``) and
+:data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``). Every
 check evaluates the answer on data the learner has not seen, never raises on
 an answer (a starter left at ``None`` or ``...``, the wrong type, a model that
 crashes), and says what it received, what it expected and how far off it is.
@@ -234,7 +234,7 @@ def solution_code(path: str | Path) -> list[str]:
     prints these.
 
     Args:
-        path: The solved notebook, e.g. ``solutions/07_exercise_cosine_wave_solutions.ipynb``.
+        path: The solved notebook, e.g. ``solutions/22_exercise_cosine_wave_solutions.ipynb``.
 
     Returns:
         The code of each solution cell, in notebook order.
@@ -306,7 +306,7 @@ class Exercise:
         name: The object's name in the notebooks, used in messages
             (``"cosine_exercise"``).
         stem: The exercise notebook's name without ``.ipynb``
-            (``"07_exercise_cosine_wave"``); the solved notebook is
+            (``"22_exercise_cosine_wave"``); the solved notebook is
             ``solutions/<stem>_solutions.ipynb``.
         expected: What the learner should assign, for the "Not attempted
             yet" message.
@@ -402,11 +402,11 @@ class Exercise:
             print(code)
 
 
-# --- Exercise 07: a cosine-wave forecaster --------------------------------------------------
+# --- Exercise 22: a cosine-wave forecaster --------------------------------------------------
 
-#: The cosine exercise samples its wave every 0.3 (lesson 04's sine used 0.1). A sine and a
+#: The cosine exercise samples its wave every 0.3 (lesson 21's sine used 0.1). A sine and a
 #: cosine with the same step are the same signal shifted, so only a different step makes a model
-#: trained on lesson 04's sine fail this check.
+#: trained on lesson 21's sine fail this check.
 COSINE_DT = 0.3
 #: Every window the check feeds the model has this many steps.
 COSINE_WINDOW = 10
@@ -459,7 +459,7 @@ def _keras_input_shape(answer: object) -> tuple | None:
 
 
 class CosineExercise(Exercise):
-    """Exercise 07: train an LSTM that forecasts the next value of a cosine wave.
+    """Exercise 22: train an LSTM that forecasts the next value of a cosine wave.
 
     The learner trains on ``cosine_wave(2000, dt=COSINE_DT)``, windows of
     ``COSINE_WINDOW`` raw values (the wave lies between -1 and 1, so no
@@ -472,7 +472,7 @@ class CosineExercise(Exercise):
     ``.predict(x)`` or any function ``f(x)``, mapping windows
     ``(batch, 10, 1)`` to ``(batch, 1)`` or ``(batch,)``.
 
-    Used in ``notebooks/07_exercise_cosine_wave.ipynb`` as :data:`cosine_exercise`.
+    Used in ``notebooks/22_exercise_cosine_wave.ipynb`` as :data:`cosine_exercise`.
 
     Example:
         >>> from utils.baselines import LinearAutoregression
@@ -488,13 +488,13 @@ class CosineExercise(Exercise):
     def __init__(self):
         super().__init__(
             name="cosine_exercise",
-            stem="07_exercise_cosine_wave",
+            stem="22_exercise_cosine_wave",
             expected=(
                 "assign your trained Keras model (or a function that maps windows of shape "
                 f"(batch, {COSINE_WINDOW}, 1) to forecasts of shape (batch, 1))"
             ),
             hints=(
-                ("You built this pipeline in lesson 04 (notebooks/04_sine_wave_forecaster.ipynb): "
+                ("You built this pipeline in lesson 21 (notebooks/21_sine_wave_forecaster.ipynb): "
                  "window the series, split it in time, train an LSTM with early stopping and compare it "
                  "with persistence. Only the data changes: a cosine wave sampled every COSINE_DT = 0.3 "
                  "instead of a sine sampled every 0.1. The check feeds your model raw windows of "
@@ -607,14 +607,14 @@ class CosineExercise(Exercise):
             return True
         print(f"Not yet: {measured}; to pass, stay at or below {_fmt(bar)} (a fifth of persistence).")
         print(
-            "Check that you trained on cosine_wave(2000, dt=COSINE_DT): a model trained on lesson 04's "
+            "Check that you trained on cosine_wave(2000, dt=COSINE_DT): a model trained on lesson 21's "
             "sine (dt=0.1) has never seen steps of 0.3. The check feeds raw, unscaled windows; if you "
             "scaled your data, pass a function that scales the windows and un-scales the forecasts."
         )
         return False
 
 
-# --- Exercise 08: tune hyperparameters on the validation set --------------------------------
+# --- Exercise 25: tune hyperparameters on the validation set --------------------------------
 
 #: The data of the tuning exercise: a noisy sine, split 60/20/20 in time (tuning_exercise.load_data()).
 TUNING_LENGTH = 1500
@@ -661,7 +661,7 @@ def _as_whole_number(value: object) -> int | None:
 
 
 class TuningExercise(Exercise):
-    """Exercise 08: tune an LSTM's hyperparameters on the validation part, then choose one trial.
+    """Exercise 25: tune an LSTM's hyperparameters on the validation part, then choose one trial.
 
     ``load_data()`` gives the data, a noisy sine split in time. The answer is
     a pandas DataFrame of trials, one row per trial: hyperparameter columns
@@ -671,7 +671,7 @@ class TuningExercise(Exercise):
     ``test_rmse`` column. The chosen trial must have the lowest ``val_rmse``
     and beat persistence on the validation part.
 
-    Used in ``notebooks/08_exercise_tuning.ipynb`` as :data:`tuning_exercise`.
+    Used in ``notebooks/25_exercise_tuning.ipynb`` as :data:`tuning_exercise`.
 
     Example:
         >>> trials = pd.DataFrame({"units": [16, 16, 32, 32], "window": [10, 20, 10, 20],
@@ -685,7 +685,7 @@ class TuningExercise(Exercise):
     def __init__(self):
         super().__init__(
             name="tuning_exercise",
-            stem="08_exercise_tuning",
+            stem="25_exercise_tuning",
             expected=(
                 "assign a pandas DataFrame of your trials (one row per trial: the hyperparameters, "
                 "val_rmse and a boolean chosen column)"
@@ -919,7 +919,7 @@ class TuningExercise(Exercise):
         return True
 
 
-# --- Exercise 09: count beyond the training range --------------------------------------------
+# --- Exercise 23: count beyond the training range --------------------------------------------
 
 #: The sequences the counting check asks about, as (start, step, length). The sequence is
 #: start + step * arange(length) and the right answer start + step * length.
@@ -985,7 +985,7 @@ class _CountingFailure(NamedTuple):
 
 
 class CountingExercise(Exercise):
-    """Exercise 09: predict the next number of any arithmetic sequence, far beyond the training range.
+    """Exercise 23: predict the next number of any arithmetic sequence, far beyond the training range.
 
     The answer is a function ``predict_next(sequence) -> float``, where
     ``sequence`` is a 1-D NumPy array of increasing, evenly spaced numbers.
@@ -995,7 +995,7 @@ class CountingExercise(Exercise):
     number. A function that raises or returns something other than a number
     fails that case; the check itself never raises.
 
-    Used in ``notebooks/09_exercise_counting.ipynb`` as :data:`counting_exercise`.
+    Used in ``notebooks/23_exercise_counting.ipynb`` as :data:`counting_exercise`.
 
     Example:
         >>> counting_exercise.check(lambda s: s[-1] + (s[-1] - s[-2]))  # doctest: +ELLIPSIS
@@ -1011,7 +1011,7 @@ class CountingExercise(Exercise):
     def __init__(self):
         super().__init__(
             name="counting_exercise",
-            stem="09_exercise_counting",
+            stem="23_exercise_counting",
             expected=(
                 "assign your function predict_next(sequence) -> float (it gets a 1-D NumPy array of "
                 "evenly spaced numbers and returns the next one)"

@@ -1,6 +1,6 @@
 """Toy time series, windows, a chronological split and a scaler for forecasting.
 
-Why this module exists: ``notebooks/04_sine_wave_forecaster.ipynb`` teaches
+Why this module exists: ``notebooks/21_sine_wave_forecaster.ipynb`` teaches
 forecasting on a sine wave, and every forecasting lesson needs the same four
 steps before a model sees any data. Done by hand they are where most silent bugs hide (a window that is
 off by one, a test set that leaks into training, a scaler fitted on the whole
@@ -16,7 +16,7 @@ series), so each step is shown once in a lesson and then reused from here:
   LSTM expects.
 
 It also loads the real sequence-classification data shipped in ``data/``
-(``notebooks/05_sequence_classification.ipynb``):
+(``notebooks/31_sequence_classification.ipynb``):
 :func:`load_italy_power_demand` and :func:`load_japanese_vowels` verify each
 file's SHA-256 before reading it and name the file and line of any damage.
 
@@ -178,7 +178,7 @@ def sine_wave(
     drawn when ``noise_std == 0``. With the defaults one period is
     ``2 * pi / 0.1``, about 62.8 steps.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         length: Number of time steps, >= 1.
@@ -224,7 +224,7 @@ def cosine_wave(
     Exactly :func:`sine_wave` with ``cos`` instead of ``sin``: step ``t``
     holds ``amplitude * cos(start + dt * t)`` plus optional noise.
 
-    Introduced in ``notebooks/07_exercise_cosine_wave.ipynb``.
+    Introduced in ``notebooks/22_exercise_cosine_wave.ipynb``.
 
     Args:
         length: Number of time steps, >= 1.
@@ -263,7 +263,7 @@ def make_windows(series: np.ndarray, window: int, horizon: int = 1) -> tuple[np.
     next step. Every window whose target exists is returned, none is dropped,
     so there are ``n = length - window - horizon + 1`` of them.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``, after windowing
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``, after windowing
     the series by hand; this version uses NumPy's ``sliding_window_view``.
 
     Args:
@@ -348,7 +348,7 @@ def chronological_split(
     Window each part separately (:func:`make_windows`), so that no window
     straddles two parts.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         series: The raw series, shape ``(length,)`` or ``(length, num_features)``.
@@ -409,7 +409,7 @@ class SeriesScaler:
     ``(n, window, num_features)`` and targets or predictions
     ``(n, num_features)``. A 1-D array is taken as a single-feature series.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Attributes:
         mean_: Mean of each feature of the training data, shape ``(num_features,)``.
@@ -615,7 +615,7 @@ def load_italy_power_demand(
     Each file is checked against ``data/SHA256SUMS`` first. See
     ``data/README.md`` for the source, licence and preparation.
 
-    Introduced in ``notebooks/05_sequence_classification.ipynb``.
+    Introduced in ``notebooks/31_sequence_classification.ipynb``.
 
     Args:
         data_dir: The folder with the CSV files and ``SHA256SUMS``; the
@@ -654,7 +654,7 @@ def load_japanese_vowels(
     Each file is checked against ``data/SHA256SUMS`` first; see
     ``data/README.md`` for the source, licence and preparation.
 
-    Introduced in ``notebooks/05_sequence_classification.ipynb``.
+    Introduced in ``notebooks/31_sequence_classification.ipynb``.
 
     Args:
         data_dir: The folder with the CSV files and ``SHA256SUMS``; the

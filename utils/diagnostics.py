@@ -1,7 +1,7 @@
 """Diagnose a one-step forecast: is it flat, is it a copy of the last value, does it beat the baselines?
 
 Why this module exists: a forecaster can fail in ways that a low loss or a
-good-looking plot hides. ``notebooks/06_training_better_lstms.ipynb`` trains
+good-looking plot hides. ``notebooks/51_training_better_lstms.ipynb`` trains
 three such failures on purpose and catches each with :func:`diagnose_forecast`:
 
 * **nearly constant** predictions: the model ignores its input, for example
@@ -36,7 +36,7 @@ __all__ = ["ForecastDiagnosis", "diagnose_forecast"]
 class ForecastDiagnosis:
     """What :func:`diagnose_forecast` found: the numbers, three flags and a verdict in words.
 
-    Introduced in ``notebooks/06_training_better_lstms.ipynb``. Print it for
+    Introduced in ``notebooks/51_training_better_lstms.ipynb``. Print it for
     a readable report; ``dataclasses.asdict(diagnosis)`` gives a dict for a
     table.
 
@@ -142,7 +142,7 @@ def diagnose_forecast(
     see the pattern cannot be detected from predictions alone; it shows up as
     ``no_skill`` (and a learning curve stuck at the baseline).
 
-    Introduced in ``notebooks/06_training_better_lstms.ipynb``.
+    Introduced in ``notebooks/51_training_better_lstms.ipynb``.
 
     Args:
         x: The input windows, shape ``(n, window, num_features)``.

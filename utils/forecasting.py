@@ -4,7 +4,7 @@ Why this module exists: a model trained to predict the next step can
 forecast further only by treating its own forecast as the newest
 observation and predicting again. That loop is short but easy to get wrong
 (the window must slide by one step, the forecast must keep its feature
-axis), and ``notebooks/04_sine_wave_forecaster.ipynb`` runs it for several
+axis), and ``notebooks/21_sine_wave_forecaster.ipynb`` runs it for several
 models: a Keras LSTM, :func:`utils.baselines.persistence_forecast` and
 :class:`utils.baselines.LinearAutoregression`. Errors made early are fed
 back in, which is why the error of a recursive forecast grows with the
@@ -32,7 +32,7 @@ def recursive_forecast(
     step. Only ``start_window`` comes from the data; everything after it is
     the model's own making.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         predict: Any callable that maps windows ``(batch, window,

@@ -1,8 +1,8 @@
 """An LSTM layer written in NumPy from its equations, using Keras's weights.
 
-Why this module exists: lesson 01 builds the LSTM cell one equation at a time
+Why this module exists: lesson 11 builds the LSTM cell one equation at a time
 and then checks it against ``keras.layers.LSTM``. This module is the tidy
-version of that code, so later lessons can reuse it (lesson 02 runs
+version of that code, so later lessons can reuse it (lesson 13 runs
 backpropagation through time on it) without copying cells around.
 
 The layer is computed from exactly the three arrays that
@@ -141,7 +141,7 @@ def lstm_step(
 ) -> LSTMStep:
     """Run one LSTM time step: the four gates, then the new cell and hidden state.
 
-    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb``.
 
     Args:
         x_t: Input at this time step, shape ``(batch, num_features)``.
@@ -258,7 +258,7 @@ def lstm_forward(
     Computation happens in the floating type of the inputs: float32 weights
     and inputs give float32, anything with float64 gives float64.
 
-    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb``.
 
     Args:
         x: Input sequences, shape ``(batch, timesteps, num_features)``.
@@ -351,7 +351,7 @@ def lstm_backward(
         dh_prev = dz @ recurrent_kernel.T
         dc_prev = dc * f_t          # the path through the forget gate
 
-    Introduced in ``notebooks/02_why_lstm_vanishing_gradients.ipynb``.
+    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
 
     Args:
         x: Input sequences, shape ``(batch, timesteps, num_features)``.

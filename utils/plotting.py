@@ -128,7 +128,7 @@ def plot_gates(
     gates live in ``[0, 1]`` and the candidate in ``[-1, 1]``; the colour
     scales are fixed to those ranges so panels can be compared.
 
-    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb``.
 
     Args:
         trace: The dict from ``lstm_forward(..., return_trace=True)``.
@@ -186,7 +186,7 @@ def plot_cell_states(
     dashed line, so you can see ``h_t = o_t * tanh(c_t)`` stay inside
     ``(-1, 1)`` while ``c_t`` is free to grow.
 
-    Introduced in ``notebooks/01_lstm_cell_from_equations.ipynb``.
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb``.
 
     Args:
         trace: The dict from ``lstm_forward(..., return_trace=True)`` (only
@@ -248,7 +248,7 @@ def plot_learning_curves(
     one (``val_<metric>``), is dashed. A baseline, if given, is a grey dotted
     line, so you can see at a glance whether a model beats it.
 
-    Introduced in ``notebooks/02_why_lstm_vanishing_gradients.ipynb``.
+    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
 
     Args:
         histories: ``{model name: history}``, where a history is what
@@ -350,7 +350,7 @@ def plot_forecast(
 ) -> Axes:
     """Draw the true series (solid black) and each forecast of it (coloured, broken lines).
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         truth: The true values, shape ``(steps,)`` or ``(steps, 1)``.
@@ -420,7 +420,7 @@ def plot_error_growth(
     them); the plot shows ``|forecast - truth|`` at each step, so you can see
     how fast fed-back mistakes pile up.
 
-    Introduced in ``notebooks/04_sine_wave_forecaster.ipynb``.
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
 
     Args:
         truth: The true next values, shape ``(steps,)`` or ``(steps, 1)``.
