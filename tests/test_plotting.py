@@ -11,10 +11,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from utils.datasets import make_windows
 from utils.lstm_numpy import lstm_forward
 from utils.plotting import (
     COURSE_STYLE,
     OKABE_ITO,
+    SEQUENCE_MODES,
+    draw_lstm_cell,
+    draw_sequence_modes,
+    draw_unrolled_rnn,
+    draw_windowing,
     plot_cell_states,
     plot_error_growth,
     plot_forecast,
@@ -220,3 +226,157 @@ def test_plot_error_growth_explains_bad_input(forecasts):
         plot_error_growth(truth, {"LSTM": np.zeros(31)})
     with pytest.raises(TypeError, match=r"forecasts must be a dict"):
         plot_error_growth(truth, [truth])
+
+
+# --- Diagrams ---------------------------------------------------------------------------------
+
+
+def _texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+def _gids(ax):
+    return [patch.get_gid() for patch in ax.patches]
+
+
+@pytest.mark.parametrize("steps", [2, 4, 8])
+def test_unrolled_rnn_draws_every_step_and_the_gradient_path_back(steps):
+    ax = draw_unrolled_rnn(steps=steps)
+    gids = _gids(ax)
+    assert gids.count("cell") == gids.count("input") == gids.count("hidden") == steps
+    assert gids.count("loss") == 1
+    assert gids.count("recurrent") == steps  # h_0 -> cell 1, then cell t-1 -> cell t
+    texts = _texts(ax)
+    assert [f"$x_{t}$" for t in range(1, steps + 1)] == [text for text in texts if text.startswith("$x_")]
+    assert texts.count("$W$") == texts.count("$U$") == steps  # the shared weights, labelled at every step
+    assert "$h_0$" in texts and "loss $L$" in texts
+    gradient = [patch for patch in ax.patches if patch.get_gid() == "gradient"]
+    assert len(gradient) == steps  # loss -> h_T, then h_t -> h_(t-1) down to h_1
+    assert all(patch.get_linestyle() == "--" for patch in gradient)
+    labels = [text for text in texts if text.startswith(r"$\partial L/\partial h_")]
+    assert sorted(labels) == sorted(rf"$\partial L/\partial h_{t}$" for t in range(1, steps + 1))
+    # The loss is above the last step and the gradient arrows run right to left, back in time.
+    loss = next(patch for patch in ax.patches if patch.get_gid() == "loss")
+    last_cell = [patch for patch in ax.patches if patch.get_gid() == "cell"][-1]
+    assert abs(loss.get_x() + loss.get_width() / 2 - (last_cell.get_x() + last_cell.get_width() / 2)) < 1e-9
+    for patch in gradient[1:]:
+        (x_start, _), (x_end, _) = patch._posA_posB
+        assert x_end < x_start
+    assert ax.get_title() and not ax.axison
+    plt.close("all")
+
+
+def test_unrolled_rnn_draws_into_given_axes_and_explains_bad_input():
+    _, given = plt.subplots()
+    assert draw_unrolled_rnn(ax=given) is given
+    with pytest.raises(ValueError, match=r"steps must be from 2 to 8 \(fewer than 2 shows no recurrence.*received steps=1"):
+        draw_unrolled_rnn(steps=1)
+    with pytest.raises(ValueError, match=r"received steps=9"):
+        draw_unrolled_rnn(steps=9)
+    with pytest.raises(TypeError, match=r"steps must be an integer; received 2.5 \(float\)"):
+        draw_unrolled_rnn(steps=2.5)
+    with pytest.raises(TypeError, match=r"steps must be an integer; received True \(bool\)"):
+        draw_unrolled_rnn(steps=True)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received str"):
+        draw_unrolled_rnn(ax="left")
+    plt.close("all")
+
+
+def test_lstm_cell_labels_every_block_with_its_equation_name():
+    ax = draw_lstm_cell()
+    gids = _gids(ax)
+    for gate in ("f_t", "i_t", "c_tilde", "o_t"):  # one box per line of the equations
+        assert gids.count(gate) == 1, gate
+    for node in ("forget_multiply", "add", "input_multiply", "output_multiply", "tanh_c"):
+        assert gids.count(node) == 1, node
+    texts = _texts(ax)
+    for label in ("forget gate $f_t$", "input gate $i_t$", r"candidate $\tilde{c}_t$", "output gate $o_t$",
+                  "$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$x_t$", "$h_t$",
+                  r"$f_t \odot c_{t-1}$", r"$i_t \odot \tilde{c}_t$",
+                  r"$c_t = f_t \odot c_{t-1} + i_t \odot \tilde{c}_t$", r"$h_t = o_t \odot \tanh(c_t)$"):
+        assert label in texts, label
+    gate_boxes = {patch.get_gid(): patch for patch in ax.patches if patch.get_gid() in ("f_t", "i_t", "c_tilde", "o_t")}
+
+    def text_in(box):
+        centre = np.array([box.get_x() + box.get_width() / 2, box.get_y() + box.get_height() / 2])
+        return next(text.get_text() for text in ax.texts if np.allclose(text.get_position(), centre))
+
+    activations = {gid: text_in(box) for gid, box in gate_boxes.items()}
+    assert activations == {"f_t": r"$\sigma$", "i_t": r"$\sigma$", "c_tilde": "tanh", "o_t": r"$\sigma$"}
+    # The cell state runs along the top, left to right, above every gate.
+    state = [patch for patch in ax.patches if patch.get_gid() == "cell_state"]
+    top = max(patch._posA_posB[0][1] for patch in state)
+    assert all(top > box.get_y() + box.get_height() for box in gate_boxes.values())
+    assert sum(text.startswith("each box:") and "i, f, c, o" in text for text in texts) == 1  # Keras order
+    plt.close("all")
+
+
+def test_lstm_cell_explains_bad_input():
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received list"):
+        draw_lstm_cell(ax=[])
+
+
+def test_sequence_modes_draws_four_panels_with_their_keras_arguments():
+    axes = draw_sequence_modes()
+    assert [ax.get_title() for ax in axes] == ["one-to-one", "many-to-one", "many-to-many", "encoder–decoder"]
+    outputs = [_gids(ax).count("output") for ax in axes]
+    inputs = [_gids(ax).count("input") for ax in axes]
+    assert outputs == [1, 1, 4, 3] and inputs == [1, 4, 4, 6]
+    codes = ["\n".join(_texts(ax)) for ax in axes]
+    assert "Dense" in codes[0] and "LSTM(units)" in codes[1] and "return_sequences" not in codes[1]
+    assert "return_sequences=True" in codes[2] and "Dense(1) on the 3-D output" in codes[2]
+    assert "return_state=True" in codes[3] and "initial_state=[h, c]" in codes[3]
+    assert all(code in "\n".join(codes) for code in SEQUENCE_MODES.values())
+    assert _gids(axes[3]).count("state") == 1  # the encoder's states handed to the decoder
+    assert axes[0].figure.get_suptitle()
+    plt.close("all")
+
+
+def test_sequence_modes_draws_into_given_axes_and_explains_bad_input():
+    _, given = plt.subplots(1, 4)
+    assert list(draw_sequence_modes(given)) == list(given)
+    with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 3 item\(s\)"):
+        draw_sequence_modes(given[:3])
+    with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 4 item\(s\)"):
+        draw_sequence_modes(["a", "b", "c", "d"])
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("window", "horizon"), [(10, 1), (5, 3), (1, 1), (30, 10)])
+def test_windowing_shows_the_window_its_target_the_horizon_and_the_next_window(window, horizon):
+    ax = draw_windowing(window=window, horizon=horizon)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    series = lines["series"].get_ydata()
+    start, end, target = 2, 2 + window - 1, 2 + window - 1 + horizon
+    # The drawn window and target are exactly what make_windows cuts out of the same series.
+    x, y = make_windows(series, window=window, horizon=horizon)
+    window_points = next(line for line in ax.get_lines() if line.get_label().startswith("_") and line.get_marker() == "o")
+    np.testing.assert_array_equal(window_points.get_xdata(), np.arange(start, end + 1))
+    np.testing.assert_array_equal(window_points.get_ydata(), x[start, :, 0])
+    target_line = lines[f"target: step {target}"]
+    assert list(target_line.get_xdata()) == [target] and list(target_line.get_ydata()) == [y[start, 0]]
+    assert list(lines[f"next target: step {target + 1}"].get_ydata()) == [y[start + 1, 0]]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["series", f"input window: steps {start} to {end}", f"target: step {target}",
+                      f"next window: steps {start + 1} to {end + 1}", f"next target: step {target + 1}"]
+    next_window = next(patch for patch in ax.patches if patch.get_label().startswith("next window"))
+    assert next_window.get_x() < start + 1 <= end + 1 < next_window.get_x() + next_window.get_width() < end + 2
+    assert next_window.get_linestyle() == "--"
+    horizon_arrow = next(patch for patch in ax.patches if patch.get_gid() == "horizon")
+    (x_from, _), (x_to, _) = horizon_arrow._posA_posB
+    assert (x_from, x_to) == (end, target)
+    assert f"horizon = {horizon}" in _texts(ax)
+    assert ax.get_xlabel() == "time step" and ax.get_ylabel() == "value" and str(window) in ax.get_title()
+    plt.close("all")
+
+
+def test_windowing_explains_bad_input():
+    with pytest.raises(ValueError, match=r"window must be from 1 to 60 .*; received window=0"):
+        draw_windowing(window=0)
+    with pytest.raises(ValueError, match=r"horizon must be from 1 to 30 .*; received horizon=31"):
+        draw_windowing(horizon=31)
+    with pytest.raises(TypeError, match=r"window must be an integer; received '10' \(str\)"):
+        draw_windowing(window="10")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received int"):
+        draw_windowing(ax=1)
+    plt.close("all")

@@ -28,6 +28,10 @@ from utils.diagnostics import ForecastDiagnosis, diagnose_forecast
 from utils.forecasting import recursive_forecast
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
 from utils.plotting import (
+    draw_lstm_cell,
+    draw_sequence_modes,
+    draw_unrolled_rnn,
+    draw_windowing,
     plot_cell_states,
     plot_error_growth,
     plot_forecast,
@@ -47,6 +51,10 @@ __all__ = [
     "chronological_split",
     "cosine_wave",
     "diagnose_forecast",
+    "draw_lstm_cell",
+    "draw_sequence_modes",
+    "draw_unrolled_rnn",
+    "draw_windowing",
     "import_tensorflow_quietly",
     "load_italy_power_demand",
     "load_japanese_vowels",

@@ -25,6 +25,11 @@ from utils.datasets import _as_numeric
 
 __all__ = [
     "COURSE_STYLE",
+    "SEQUENCE_MODES",
+    "draw_lstm_cell",
+    "draw_sequence_modes",
+    "draw_unrolled_rnn",
+    "draw_windowing",
     "plot_cell_states",
     "plot_error_growth",
     "plot_forecast",
@@ -460,4 +465,388 @@ def plot_error_growth(
     ax.set_xlabel("steps ahead")
     ax.set_ylabel(ylabel)
     ax.legend()  # even for one forecast: the legend names it
+    return ax
+
+
+# --- Diagrams ------------------------------------------------------------------------------
+#
+# The diagrams are drawn in data coordinates on an Axes with its axis switched off: boxes are
+# FancyBboxPatch, pointwise operations Circle/Ellipse, arrows FancyArrowPatch. Each arrow gets a
+# gid saying what it carries ("forward", "recurrent", "gradient", ...) so a lesson or a test can
+# find it. Colours: inputs blue, cells and gates orange, outputs green, gradients vermillion.
+
+INPUT_COLOUR, CELL_COLOUR, OUTPUT_COLOUR, STATE_COLOUR, GRADIENT_COLOUR = (
+    OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[4], OKABE_ITO[3],
+)
+
+
+def _check_int_range(value: object, name: str, low: int, high: int, why: str) -> int:
+    """An integer from ``low`` to ``high`` (bools are not integers here), or a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer; received {value!r} ({type(value).__name__}).")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low} to {high} ({why}); received {name}={value}.")
+    return int(value)
+
+
+def _diagram_axes(ax: Axes | None, xlim: tuple[float, float], ylim: tuple[float, float],
+                  inches_per_unit: float = 0.85, min_width: float = 0.0) -> Axes:
+    """An Axes ready for a diagram: given or new, axis off, equal aspect, fixed limits."""
+    if ax is None:
+        width = max(inches_per_unit * (xlim[1] - xlim[0]) + 0.3, min_width)
+        size = (width, inches_per_unit * (ylim[1] - ylim[0]) + 0.6)
+        _, ax = plt.subplots(figsize=size)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _box(ax: Axes, x: float, y: float, text: str, colour: str, width: float = 1.0, height: float = 0.8,
+         fontsize: float = 11, gid: str | None = None) -> mpl.patches.FancyBboxPatch:
+    """A rounded box centred on (x, y), tinted with ``colour``, with ``text`` in its middle."""
+    box = mpl.patches.FancyBboxPatch(
+        (x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0,rounding_size=0.12",
+        facecolor=mpl.colors.to_rgba(colour, 0.18), edgecolor=colour, linewidth=1.6, gid=gid, zorder=2,
+    )
+    ax.add_patch(box)
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
+    return box
+
+
+def _node(ax: Axes, x: float, y: float, symbol: str, radius: float = 0.3, gid: str | None = None) -> None:
+    """A pointwise operation (× or +) as a small circle on a line."""
+    ax.add_patch(mpl.patches.Circle((x, y), radius, facecolor="white", edgecolor=STATE_COLOUR,
+                                    linewidth=1.6, gid=gid, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=14, fontweight="bold", zorder=4)
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], gid: str, colour: str = "black",
+           linestyle: str = "-", rad: float = 0.0, linewidth: float = 1.4,
+           head: bool = True) -> mpl.patches.FancyArrowPatch:
+    """An arrow from ``start`` to ``end`` (a plain line when ``head`` is False), tagged with ``gid``."""
+    arrow = mpl.patches.FancyArrowPatch(
+        start, end, arrowstyle="-|>" if head else "-", mutation_scale=13, color=colour, linewidth=linewidth,
+        linestyle=linestyle, connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0, gid=gid, zorder=1,
+    )
+    ax.add_patch(arrow)
+    return arrow
+
+
+def draw_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
+    """Draw the simple RNN unrolled through time, and the path its gradient takes back.
+
+    Each time step is one copy of the same cell, ``h_t = tanh(x_t W + h_{t-1} U + b)``:
+    the input ``x_t`` enters through ``W``, the previous hidden state through
+    ``U`` (the same ``W`` and ``U`` at every step). A loss ``L`` is computed
+    from the last hidden state. The red dashed arrows are the gradient
+    ``∂L/∂h_t`` on its way back from the loss to ``h_1``: every step back
+    multiplies it by ``(1 - h_t²)`` and by ``Uᵀ``, which is why it can shrink
+    (or grow) geometrically.
+
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb`` and used again
+    in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
+
+    Args:
+        steps: How many time steps to draw, 2 to 8.
+        ax: Axes to draw into; a new figure when omitted.
+
+    Returns:
+        The Axes (its axis is switched off).
+
+    Raises:
+        TypeError: If ``steps`` is not an integer or ``ax`` is not an Axes.
+        ValueError: If ``steps`` is not from 2 to 8.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = draw_unrolled_rnn(steps=3)
+        >>> sum(patch.get_gid() == "gradient" for patch in ax.patches)  # loss -> h_3 -> h_2 -> h_1
+        3
+        >>> plt.close("all")
+    """
+    steps = _check_int_range(steps, "steps", 2, 8, "fewer than 2 shows no recurrence, more than 8 gets unreadable")
+    gap = 2.5
+    xs = [gap * t for t in range(1, steps + 1)]
+    ax = _diagram_axes(ax, (0.3, xs[-1] + 1.9), (-3.3, 3.6), min_width=7.5)
+    cell_y, input_y, output_y, loss_y = 0.0, -1.6, 1.6, 3.1
+    ax.text(0.8, cell_y, "$h_0$", ha="center", va="center", fontsize=13)
+    for t, x in enumerate(xs, start=1):
+        _box(ax, x, cell_y, "tanh", CELL_COLOUR, width=1.1, height=0.8, gid="cell")
+        _box(ax, x, input_y, f"$x_{t}$", INPUT_COLOUR, width=0.8, height=0.6, fontsize=12, gid="input")
+        _box(ax, x, output_y, f"$h_{t}$", OUTPUT_COLOUR, width=0.8, height=0.6, fontsize=12, gid="hidden")
+        _arrow(ax, (x, input_y + 0.3), (x, cell_y - 0.4), gid="forward")
+        ax.text(x - 0.12, (input_y + cell_y) / 2 - 0.1, "$W$", ha="right", va="center", fontsize=12)
+        _arrow(ax, (x, cell_y + 0.4), (x, output_y - 0.3), gid="forward")
+        previous = 1.1 if t == 1 else x - gap + 0.55
+        _arrow(ax, (previous, cell_y), (x - 0.55, cell_y), gid="recurrent")
+        ax.text((previous + x - 0.55) / 2, cell_y - 0.12, "$U$", ha="center", va="top", fontsize=12)
+    last = xs[-1]
+    _box(ax, last, loss_y, "loss $L$", GRADIENT_COLOUR, width=1.3, height=0.6, fontsize=12, gid="loss")
+    _arrow(ax, (last, output_y + 0.3), (last, loss_y - 0.3), gid="forward")
+    # The gradient: from the loss down to h_T, then from each h_t back to h_{t-1} through the cells.
+    _arrow(ax, (last + 0.5, loss_y - 0.3), (last + 0.5, output_y + 0.3), gid="gradient",
+           colour=GRADIENT_COLOUR, linestyle="--", linewidth=1.8)
+    ax.text(last + 0.62, (loss_y + output_y) / 2, rf"$\partial L/\partial h_{steps}$", ha="left", va="center",
+            fontsize=11, color=GRADIENT_COLOUR)
+    for t in range(steps, 1, -1):
+        x = xs[t - 1]
+        _arrow(ax, (x - 0.45, output_y - 0.3), (x - gap + 0.45, output_y - 0.3), gid="gradient",
+               colour=GRADIENT_COLOUR, linestyle="--", linewidth=1.8, rad=0.45)
+        ax.text(x - gap / 2, output_y + 0.22, rf"$\partial L/\partial h_{t - 1}$", ha="center", va="bottom",
+                fontsize=11, color=GRADIENT_COLOUR)
+    middle = (xs[0] + last) / 2
+    ax.text(middle, -2.45, r"$h_t = \tanh(x_t W + h_{t-1} U + b)$, with the same $W$ and $U$ at every step",
+            ha="center", va="center", fontsize=11)
+    ax.text(middle, -3.0, r"each step back: $\partial L/\partial h_{t-1} = (\partial L/\partial h_t \odot (1 - h_t^2))\,U^\top$",
+            ha="center", va="center", fontsize=11, color=GRADIENT_COLOUR)
+    ax.set_title("The simple RNN unrolled through time, and the gradient's way back")
+    return ax
+
+
+def draw_lstm_cell(ax: Axes | None = None) -> Axes:
+    """Draw the LSTM cell: its three gates, the candidate and the cell-state line.
+
+    The cell state runs along the top from ``c_{t-1}`` to ``c_t``, changed
+    only by a multiplication with the forget gate (×) and the addition of
+    ``i_t ⊙ c̃_t`` (+). The inputs ``x_t`` and ``h_{t-1}`` run along the bottom
+    into the four boxes, each of which computes ``x_t W_* + h_{t-1} U_* + b_*``
+    and squashes it: σ for the gates ``f_t``, ``i_t``, ``o_t``, tanh for the
+    candidate ``c̃_t``. On the right, ``h_t = o_t ⊙ tanh(c_t)``. Every block
+    carries the name it has in the equations of the lesson (row vectors, Keras
+    gate order i, f, c, o).
+
+    Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb``.
+
+    Args:
+        ax: Axes to draw into; a new figure when omitted.
+
+    Returns:
+        The Axes (its axis is switched off).
+
+    Raises:
+        TypeError: If ``ax`` is not an Axes.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = draw_lstm_cell()
+        >>> sorted(patch.get_gid() for patch in ax.patches if patch.get_gid() in GATE_TITLES)
+        ['c_tilde', 'f_t', 'i_t', 'o_t']
+        >>> plt.close("all")
+    """
+    ax = _diagram_axes(ax, (0.0, 14.0), (-0.2, 8.6), inches_per_unit=0.72)
+    state_y, gate_y, bus_y = 7.0, 3.4, 1.2
+    f_x, i_x, c_x, o_x, h_x = 3.4, 5.2, 7.6, 9.4, 11.2
+    add_x = 6.4
+    ax.add_patch(mpl.patches.FancyBboxPatch(
+        (2.2, 2.35), 10.0, 5.6, boxstyle="round,pad=0,rounding_size=0.3", facecolor="#f4f4f4",
+        edgecolor="#bbbbbb", linewidth=1.0, zorder=0, gid="cell"))
+    ax.text(12.05, 7.8, "LSTM cell", ha="right", va="top", fontsize=10, color="#666666")
+    # The cell-state line across the top.
+    ax.text(0.2, state_y, "$c_{t-1}$", ha="left", va="center", fontsize=13)
+    _arrow(ax, (1.1, state_y), (f_x - 0.3, state_y), gid="cell_state", colour=STATE_COLOUR, linewidth=2.2, head=False)
+    _arrow(ax, (f_x + 0.3, state_y), (add_x - 0.3, state_y), gid="cell_state", colour=STATE_COLOUR, linewidth=2.2, head=False)
+    _arrow(ax, (add_x + 0.3, state_y), (13.1, state_y), gid="cell_state", colour=STATE_COLOUR, linewidth=2.2)
+    ax.text(13.2, state_y, "$c_t$", ha="left", va="center", fontsize=13)
+    _node(ax, f_x, state_y, "×", gid="forget_multiply")
+    _node(ax, add_x, state_y, "+", gid="add")
+    ax.text(f_x, state_y + 0.45, r"$f_t \odot c_{t-1}$", ha="center", va="bottom", fontsize=11)
+    ax.text(8.9, state_y + 0.12, r"$c_t = f_t \odot c_{t-1} + i_t \odot \tilde{c}_t$", ha="center", va="bottom",
+            fontsize=11)
+    # The inputs along the bottom, into every box.
+    ax.text(0.2, bus_y, "$h_{t-1}$", ha="left", va="center", fontsize=13)
+    ax.text(1.7, -0.05, "$x_t$", ha="center", va="bottom", fontsize=13)
+    _arrow(ax, (1.1, bus_y), (o_x, bus_y), gid="input", colour=INPUT_COLOUR, head=False)
+    _arrow(ax, (1.7, 0.45), (1.7, bus_y), gid="input", colour=INPUT_COLOUR, head=False)
+    ax.add_patch(mpl.patches.Circle((1.7, bus_y), 0.07, color=INPUT_COLOUR, zorder=2))
+    ax.text(2.4, 0.3, r"each box: $x_t W_* + h_{t-1} U_* + b_*$, then σ or tanh (Keras keeps them in the order i, f, c, o)", ha="left", va="bottom",
+            fontsize=10, color="#444444")
+    boxes = (
+        (f_x, r"$\sigma$", "f_t", r"forget gate $f_t$"),
+        (i_x, r"$\sigma$", "i_t", r"input gate $i_t$"),
+        (c_x, "tanh", "c_tilde", r"candidate $\tilde{c}_t$"),
+        (o_x, r"$\sigma$", "o_t", r"output gate $o_t$"),
+    )
+    for x, symbol, gid, label in boxes:
+        _arrow(ax, (x, bus_y), (x, gate_y - 0.4), gid="input", colour=INPUT_COLOUR)
+        _box(ax, x, gate_y, symbol, CELL_COLOUR, width=1.1, height=0.8, fontsize=13, gid=gid)
+        ax.text(x, gate_y - 0.55, label, ha="center", va="top", fontsize=10,
+                bbox={"facecolor": "#f4f4f4", "edgecolor": "none", "pad": 0.5})
+    # Forget gate up to the ×; input gate and candidate meet in a × and go up to the +.
+    _arrow(ax, (f_x, gate_y + 0.4), (f_x, state_y - 0.3), gid="gate", colour=CELL_COLOUR)
+    _node(ax, add_x, 5.0, "×", gid="input_multiply")
+    _arrow(ax, (i_x + 0.2, gate_y + 0.4), (add_x - 0.22, 5.0 - 0.22), gid="gate", colour=CELL_COLOUR)
+    _arrow(ax, (c_x - 0.2, gate_y + 0.4), (add_x + 0.22, 5.0 - 0.22), gid="gate", colour=CELL_COLOUR)
+    _arrow(ax, (add_x, 5.3), (add_x, state_y - 0.3), gid="gate", colour=CELL_COLOUR)
+    ax.text(add_x - 0.4, 5.0, r"$i_t \odot \tilde{c}_t$", ha="right", va="center", fontsize=11)
+    # The output: tanh(c_t) times o_t.
+    ax.add_patch(mpl.patches.Ellipse((h_x, 5.5), 1.2, 0.6, facecolor="white", edgecolor=STATE_COLOUR,
+                                     linewidth=1.6, zorder=3, gid="tanh_c"))
+    ax.text(h_x, 5.5, "tanh", ha="center", va="center", fontsize=11, zorder=4)
+    _arrow(ax, (h_x, state_y), (h_x, 5.8), gid="cell_state", colour=STATE_COLOUR)
+    ax.add_patch(mpl.patches.Circle((h_x, state_y), 0.07, color=STATE_COLOUR, zorder=2))
+    ax.text(h_x + 0.7, 5.5, r"$\tanh(c_t)$", ha="left", va="center", fontsize=11)
+    _node(ax, h_x, gate_y, "×", gid="output_multiply")
+    _arrow(ax, (h_x, 5.2), (h_x, gate_y + 0.3), gid="cell_state", colour=STATE_COLOUR)
+    _arrow(ax, (o_x + 0.55, gate_y), (h_x - 0.3, gate_y), gid="gate", colour=CELL_COLOUR)
+    _arrow(ax, (h_x + 0.3, gate_y), (13.1, gate_y), gid="output", colour=OUTPUT_COLOUR, linewidth=2.0)
+    ax.text(13.2, gate_y, "$h_t$", ha="left", va="center", fontsize=13)
+    ax.text(h_x, gate_y - 0.55, r"$h_t = o_t \odot \tanh(c_t)$", ha="center", va="top", fontsize=11)
+    ax.set_title("The LSTM cell: three gates, a candidate and the cell-state line")
+    return ax
+
+#: The four sequence modes of :func:`draw_sequence_modes`: title and the Keras code that gives each.
+SEQUENCE_MODES = {
+    "one-to-one": "Dense(units) on (batch, features):\nno time axis, one input → one output",
+    "many-to-one": "LSTM(units) → last output h_T,\nshape (batch, units); then Dense(1)",
+    "many-to-many": "LSTM(units, return_sequences=True)\n→ (batch, timesteps, units);\nDense(1) on the 3-D output: a y per step",
+    "encoder–decoder": "enc: LSTM(units, return_state=True)\n     → output, h, c\ndec: LSTM(units, return_sequences=True)(\n       y_in, initial_state=[h, c])",
+}
+
+
+def _sequence_chain(ax: Axes, xs: Sequence[float], inputs: Sequence[str], outputs: Sequence[str | None],
+                    cell: str, colour: str = CELL_COLOUR) -> None:
+    """One row of cells with an input under each, an output above where given, and the state between them."""
+    for number, (x, source, target) in enumerate(zip(xs, inputs, outputs)):
+        _box(ax, x, 0.0, source, INPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="input")
+        _box(ax, x, 1.2, cell, colour, width=0.72, height=0.55, fontsize=9.5, gid="cell")
+        _arrow(ax, (x, 0.25), (x, 0.925), gid="forward")
+        if target is not None:
+            _box(ax, x, 2.4, target, OUTPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="output")
+            _arrow(ax, (x, 1.475), (x, 2.15), gid="forward")
+        if number > 0:
+            _arrow(ax, (xs[number - 1] + 0.36, 1.2), (x - 0.36, 1.2), gid="recurrent")
+
+
+def draw_sequence_modes(axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """Draw the four sequence modes and the Keras arguments that give each.
+
+    One panel each: one-to-one (no sequence, a ``Dense`` layer), many-to-one
+    (``LSTM(units)`` returns the last output only), many-to-many
+    (``return_sequences=True`` and a ``Dense`` applied at every step of the 3-D
+    output) and encoder–decoder (the encoder's ``return_state=True`` states
+    become the decoder's ``initial_state``; the decoder reads the previous
+    target, ``y_0`` being a start value). Inputs are blue, cells orange,
+    outputs green; the Keras code is printed under each panel.
+
+    Introduced in ``notebooks/12_keras_lstm_layers_and_training.ipynb``.
+
+    Args:
+        axes: Four Axes to draw into (any shape); a new 2 × 2 figure when omitted.
+
+    Returns:
+        The four Axes, in the order one-to-one, many-to-one, many-to-many,
+        encoder–decoder.
+
+    Raises:
+        ValueError: If ``axes`` does not hold four matplotlib Axes.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> axes = draw_sequence_modes()
+        >>> [ax.get_title() for ax in axes]
+        ['one-to-one', 'many-to-one', 'many-to-many', 'encoder–decoder']
+        >>> plt.close("all")
+    """
+    if axes is None:
+        fig, axes = plt.subplots(2, 2, figsize=(10, 7.0))
+        fig.suptitle("Sequence modes and the Keras arguments that give them", fontsize=13, fontweight="bold")
+    axes = np.ravel(np.asarray(axes, dtype=object))
+    if axes.size != 4 or not all(isinstance(ax, Axes) for ax in axes):
+        raise ValueError(
+            f"axes must hold 4 matplotlib Axes; received {axes.size} item(s). Pass e.g. "
+            "plt.subplots(2, 2)[1], or omit axes for a new figure."
+        )
+    steps = [1.1, 2.55, 4.0, 5.45]
+    for ax, (title, code) in zip(axes, SEQUENCE_MODES.items()):
+        _diagram_axes(ax, (0.0, 6.6), (-2.0, 2.75))
+        ax.set_title(title)
+        ax.text(3.3, -0.45, code, ha="center", va="top", multialignment="left", fontsize=10, family="monospace",
+                linespacing=1.3)
+    one, many_one, many_many, encoder_decoder = axes
+    _sequence_chain(one, [3.3], ["$x$"], ["$y$"], "Dense")
+    _sequence_chain(many_one, steps, [f"$x_{t}$" for t in range(1, 5)], [None, None, None, "$y$"], "LSTM")
+    _sequence_chain(many_many, steps, [f"$x_{t}$" for t in range(1, 5)], [f"$y_{t}$" for t in range(1, 5)], "LSTM")
+    encoder_xs, decoder_xs = [0.5, 1.4, 2.3], [4.3, 5.2, 6.1]
+    _sequence_chain(encoder_decoder, encoder_xs, [f"$x_{t}$" for t in range(1, 4)], [None] * 3, "enc")
+    _sequence_chain(encoder_decoder, decoder_xs, [f"$y_{t}$" for t in range(0, 3)],
+                    [f"$y_{t}$" for t in range(1, 4)], "dec", colour=STATE_COLOUR)
+    _arrow(encoder_decoder, (encoder_xs[-1] + 0.36, 1.2), (decoder_xs[0] - 0.36, 1.2), gid="state",
+           colour=STATE_COLOUR, linewidth=2.2)
+    encoder_decoder.text(3.3, 1.3, "states $h, c$", ha="center", va="bottom", fontsize=10, color=STATE_COLOUR)
+    return axes
+
+
+def draw_windowing(window: int = 10, horizon: int = 1, ax: Axes | None = None) -> Axes:
+    """Draw how a series is cut into windows: one input window, its target, the horizon and the next window.
+
+    The series is a sampled sine. The shaded span is one input window of
+    ``window`` steps; its target (a star) lies ``horizon`` steps after the
+    window's last step, as in :func:`utils.datasets.make_windows`. The next
+    window, shifted by one step, is outlined with its own target (a hollow
+    star): consecutive windows overlap in ``window - 1`` steps.
+
+    Introduced in ``notebooks/21_sine_wave_forecaster.ipynb``.
+
+    Args:
+        window: Number of time steps in the input window, 1 to 60.
+        horizon: How many steps after the window's last step the target lies, 1 to 30.
+        ax: Axes to draw into; a new figure when omitted.
+
+    Returns:
+        The Axes.
+
+    Raises:
+        TypeError: If ``window`` or ``horizon`` is not an integer, or ``ax`` is not an Axes.
+        ValueError: If ``window`` or ``horizon`` is out of range.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = draw_windowing(window=5, horizon=2)
+        >>> [text.get_text() for text in ax.get_legend().get_texts()][:3]
+        ['series', 'input window: steps 2 to 6', 'target: step 8']
+        >>> plt.close("all")
+    """
+    window = _check_int_range(window, "window", 1, 60, "a longer window does not fit on one readable plot")
+    horizon = _check_int_range(horizon, "horizon", 1, 30, "a longer horizon does not fit on one readable plot")
+    ax = _axes_or_new(ax)
+    start = 2
+    end = start + window - 1  # the window's last step
+    target = end + horizon
+    length = target + 5
+    steps = np.arange(length)
+    values = np.sin(2 * np.pi * steps / max(24, (length - 1) / 1.3))
+    low, high = -1.45, 1.75
+    ax.plot(steps, values, color="black", marker=".", markersize=5, linewidth=1.2, label="series", zorder=2)
+    ax.axvspan(start - 0.4, end + 0.4, color=INPUT_COLOUR, alpha=0.18, linewidth=0,
+               label=f"input window: steps {start} to {end}")
+    ax.plot(steps[start:end + 1], values[start:end + 1], "o", color=INPUT_COLOUR, markersize=5, zorder=3)
+    ax.plot([target], [values[target]], "*", color=GRADIENT_COLOUR, markersize=16, zorder=4,
+            label=f"target: step {target}")
+    ax.add_patch(mpl.patches.Rectangle(
+        (start + 1 - 0.45, low + 0.12), window - 1 + 0.9, high - low - 0.55, fill=False, edgecolor=CELL_COLOUR,
+        linestyle="--", linewidth=1.8, zorder=3, label=f"next window: steps {start + 1} to {end + 1}"))
+    ax.plot([target + 1], [values[target + 1]], "*", markerfacecolor="white", markeredgecolor=CELL_COLOUR,
+            markeredgewidth=1.5, markersize=15, zorder=4, label=f"next target: step {target + 1}")
+    arrow_y = high - 0.22
+    ax.add_patch(mpl.patches.FancyArrowPatch(
+        (end, arrow_y), (target, arrow_y), arrowstyle="<|-|>", mutation_scale=12, color=GRADIENT_COLOUR,
+        linewidth=1.4, shrinkA=0, shrinkB=0, gid="horizon", zorder=4))
+    ax.plot([end, end], [values[end], arrow_y], ":", color=GRADIENT_COLOUR, linewidth=1)
+    ax.plot([target, target], [values[target], arrow_y], ":", color=GRADIENT_COLOUR, linewidth=1)
+    ax.text((end + target) / 2, arrow_y + 0.06, f"horizon = {horizon}", ha="center", va="bottom", fontsize=10,
+            color=GRADIENT_COLOUR)
+    ax.set_xlim(-0.8, length - 0.2)
+    ax.set_ylim(low, high + 0.1)
+    ax.set_title(f"Windowing a series: window = {window} steps, horizon = {horizon}")
+    ax.set_xlabel("time step")
+    ax.set_ylabel("value")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
