@@ -142,3 +142,41 @@ def test_bad_gradients_and_inputs_are_explained(kwargs, error, message):
             call["x"], arrays["kernel"], arrays["recurrent_kernel"], arrays["bias"], call["d_outputs"],
             d_h=call.get("d_h"), d_c=call.get("d_c"),
         )
+
+
+def test_cell_path_alone_multiplies_the_gradient_by_the_forget_gates():
+    """path="cell": d c_T reaches c_0 times the product of the forget gates, exactly."""
+    arrays, loss_weights = problem(2, 7, 3, 4)
+    args = (arrays["x"], arrays["kernel"], arrays["recurrent_kernel"], arrays["bias"])
+    *_, trace = lstm_forward(*args, (arrays["h0"], arrays["c0"]), return_trace=True)
+    grads = lstm_backward(
+        *args, np.zeros((2, 7, 4)), initial_state=(arrays["h0"], arrays["c0"]), d_c=loss_weights["d_c"], path="cell"
+    )
+    np.testing.assert_allclose(grads["c0"], loss_weights["d_c"] * trace["f_t"].prod(axis=1), rtol=1e-12)
+    assert np.all(grads["h0"] == 0.0), "with the hidden-state path cut, nothing reaches h0"
+
+
+def test_hidden_path_alone_gives_c0_no_gradient_and_the_paths_differ_only_before_the_last_step():
+    arrays, loss_weights = problem(2, 6, 3, 4)
+    grads = {path: backward_on_path(arrays, loss_weights, path) for path in ("all", "cell", "hidden")}
+    assert np.all(grads["hidden"]["c0"] == 0.0)
+    np.testing.assert_array_equal(grads["all"]["x"], backward(arrays, loss_weights)["x"])  # "all" is the default
+    for path in ("cell", "hidden"):
+        # at the last step no gradient has travelled back in time yet, so every path agrees there
+        np.testing.assert_allclose(grads[path]["x"][:, -1], grads["all"]["x"][:, -1], rtol=1e-12)
+        assert not np.allclose(grads[path]["x"][:, :-1], grads["all"]["x"][:, :-1]), path
+
+
+def backward_on_path(arrays, loss_weights, path):
+    return lstm_backward(
+        arrays["x"], arrays["kernel"], arrays["recurrent_kernel"], arrays["bias"],
+        loss_weights["d_outputs"], initial_state=(arrays["h0"], arrays["c0"]),
+        d_h=loss_weights["d_h"], d_c=loss_weights["d_c"], path=path,
+    )
+
+
+@pytest.mark.parametrize("path", ["cells", "", None, "ALL"])
+def test_unknown_path_is_a_value_error_that_lists_the_choices(path):
+    arrays, loss_weights = problem(1, 2, 1, 1)
+    with pytest.raises(ValueError, match=r"path must be one of 'all', 'cell', 'hidden'; received path="):
+        backward_on_path(arrays, loss_weights, path)

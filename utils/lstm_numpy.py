@@ -36,6 +36,9 @@ import numpy as np
 
 __all__ = ["TRACE_KEYS", "LSTMStep", "lstm_backward", "lstm_forward", "lstm_step", "sigmoid"]
 
+#: The values ``lstm_backward`` accepts for ``path``.
+_PATHS = ("all", "cell", "hidden")
+
 #: The keys of the trace that ``lstm_forward(..., return_trace=True)`` returns.
 TRACE_KEYS = ("i_t", "f_t", "c_tilde", "o_t", "c_t", "h_t")
 
@@ -331,6 +334,7 @@ def lstm_backward(
     initial_state: tuple[np.ndarray, np.ndarray] | None = None,
     d_h: np.ndarray | None = None,
     d_c: np.ndarray | None = None,
+    path: str = "all",
 ) -> dict[str, np.ndarray]:
     """Backpropagation through time for the layer :func:`lstm_forward` computes.
 
@@ -351,6 +355,12 @@ def lstm_backward(
         dh_prev = dz @ recurrent_kernel.T
         dc_prev = dc * f_t          # the path through the forget gate
 
+    A gradient travels back in time along two paths that meet at every step:
+    the cell state (``dc_prev = dc * f_t``) and the hidden state through the
+    gates (``dh_prev = dz @ recurrent_kernel.T``). ``path`` lets you cut one of
+    them to see what the other carries alone; the result is then no longer the
+    true gradient.
+
     Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
 
     Args:
@@ -365,6 +375,10 @@ def lstm_backward(
             shape ``(batch, units)``, added to the last step's output gradient.
         d_c: Optional gradient with respect to the final cell state,
             shape ``(batch, units)``.
+        path: ``"all"`` (the default) for the true gradient; ``"cell"`` to
+            carry the gradient back in time along the cell state only
+            (``dh_prev`` set to 0); ``"hidden"`` to carry it along the hidden
+            state only (``dc_prev`` set to 0).
 
     Returns:
         A dict with the keys ``x``, ``kernel``, ``recurrent_kernel``,
@@ -373,8 +387,9 @@ def lstm_backward(
 
     Raises:
         TypeError: If an argument is not a real-valued array.
-        ValueError: If a shape does not match, or anything contains NaN or
-            infinity.
+        ValueError: If a shape does not match, anything contains NaN or
+            infinity, or ``path`` is not one of ``"all"``, ``"cell"`` and
+            ``"hidden"``.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -387,7 +402,18 @@ def lstm_backward(
         >>> grads = lstm_backward(x, *weights, d_outputs)
         >>> {name: g.shape for name, g in grads.items()}
         {'x': (2, 5, 3), 'kernel': (3, 8), 'recurrent_kernel': (2, 8), 'bias': (8,), 'h0': (2, 2), 'c0': (2, 2)}
+        >>> # along the cell state alone, d c_T reaches c_0 times the product of the forget gates
+        >>> d_c = np.ones((2, 2))
+        >>> cell_only = lstm_backward(x, *weights, np.zeros_like(outputs), d_c=d_c, path="cell")
+        >>> *_, trace = lstm_forward(x, *weights, return_trace=True)
+        >>> bool(np.allclose(cell_only["c0"], d_c * trace["f_t"].prod(axis=1)))
+        True
     """
+    if path not in _PATHS:
+        raise ValueError(
+            f"path must be one of {', '.join(repr(p) for p in _PATHS)}; received path={path!r}. "
+            "Use 'all' for the true gradient."
+        )
     x, kernel, recurrent_kernel, bias, h0, c0 = _check_layer_arguments(
         x, kernel, recurrent_kernel, bias, initial_state
     )
@@ -410,25 +436,24 @@ def lstm_backward(
     }
     for t in reversed(range(timesteps)):
         i_t, f_t, c_tilde, o_t, c_t = (trace[key][:, t] for key in ("i_t", "f_t", "c_tilde", "o_t", "c_t"))
-        tanh_c = np.tanh(c_t)
-        dh = d_outputs[:, t] + dh_next
-        do = dh * tanh_c
-        dc = dc_next + dh * o_t * (1.0 - tanh_c**2)
-        dz = np.concatenate(
+        c_prev, tanh_c = c_prev_all[:, t], np.tanh(c_t)
+        dh = d_outputs[:, t] + dh_next                  # (1) from the output at t and from step t+1
+        dc = dc_next + dh * o_t * (1.0 - tanh_c**2)     # (2) from c_{t+1} (times f_{t+1}) and from h_t
+        dz = np.concatenate(                            # (3) the four gates' pre-activations, order i, f, c, o
             [
-                dc * c_tilde * i_t * (1.0 - i_t),        # input gate
-                dc * c_prev_all[:, t] * f_t * (1.0 - f_t),  # forget gate
-                dc * i_t * (1.0 - c_tilde**2),            # candidate
-                do * o_t * (1.0 - o_t),                   # output gate
+                dc * c_tilde * i_t * (1.0 - i_t),       #     input gate
+                dc * c_prev * f_t * (1.0 - f_t),        #     forget gate
+                dc * i_t * (1.0 - c_tilde**2),          #     candidate
+                dh * tanh_c * o_t * (1.0 - o_t),        #     output gate
             ],
             axis=-1,
         )
-        grads["x"][:, t] = dz @ kernel.T
+        grads["x"][:, t] = dz @ kernel.T                # (4) to the input x_t
         grads["kernel"] += x[:, t].T @ dz
         grads["recurrent_kernel"] += h_prev_all[:, t].T @ dz
         grads["bias"] += dz.sum(axis=0)
-        dh_next = dz @ recurrent_kernel.T
-        dc_next = dc * f_t
+        dh_next = dz @ recurrent_kernel.T if path != "cell" else np.zeros_like(dh)   # (5) back along h
+        dc_next = dc * f_t if path != "hidden" else np.zeros_like(dc)                # (6) back along c
     grads["h0"] = dh_next
     grads["c0"] = dc_next
     return grads
