@@ -1,5 +1,6 @@
 """utils.plotting: the style is opt-in, every figure is titled and labelled, bad input is explained."""
 
+import base64
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from utils.datasets import make_windows
 from utils.lstm_numpy import lstm_forward
@@ -17,15 +19,19 @@ from utils.plotting import (
     COURSE_STYLE,
     OKABE_ITO,
     SEQUENCE_MODES,
+    _enable_alt_text,
+    _keep_alt_text_formatter,
     draw_lstm_cell,
     draw_sequence_modes,
     draw_unrolled_rnn,
     draw_windowing,
+    get_alt_text,
     plot_cell_states,
     plot_error_growth,
     plot_forecast,
     plot_gates,
     plot_learning_curves,
+    set_alt_text,
     use_course_style,
 )
 
@@ -380,3 +386,231 @@ def test_windowing_explains_bad_input():
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes; received int"):
         draw_windowing(ax=1)
     plt.close("all")
+
+
+# --- Alt text ---------------------------------------------------------------------------------
+
+
+def test_set_alt_text_describes_a_figure_or_one_panel():
+    fig, (left, right) = plt.subplots(1, 2)
+    left.plot([1, 2], label="LSTM")
+    left.set(title="Loss", xlabel="epoch", ylabel="MSE")
+    right.plot([3, 1])
+    set_alt_text(right, "  A line   falling from 3 to 1. ")
+    assert get_alt_text(fig) == "Figure with 2 panels. Panel 1: 'Loss'; x: epoch; y: MSE; 1 line. Panel 2: A line falling from 3 to 1.."
+    set_alt_text(left, "Loss falls.")
+    assert get_alt_text(right) == "Figure with 2 panels. Panel 1: Loss falls.. Panel 2: A line falling from 3 to 1.."
+    set_alt_text(fig, "Two lines, one rising, one falling.")  # the figure's own text wins over its panels
+    assert get_alt_text(left) == get_alt_text(fig) == "Two lines, one rising, one falling."
+    plt.close("all")
+
+
+def test_set_alt_text_explains_bad_input():
+    fig, ax = plt.subplots()
+    with pytest.raises(TypeError, match=r"set_alt_text needs a matplotlib Figure or Axes; received str\. Pass the Axes"):
+        set_alt_text("figure", "text")
+    with pytest.raises(TypeError, match=r"text must be a string describing the figure; received NoneType"):
+        set_alt_text(ax, None)
+    with pytest.raises(ValueError, match=r"text is empty; describe what the figure shows"):
+        set_alt_text(fig, "   ")
+    with pytest.raises(TypeError, match=r"get_alt_text needs a matplotlib Figure or Axes; received ndarray"):
+        get_alt_text(np.zeros(3))
+    plt.close("all")
+
+
+def test_generated_alt_text_reads_titles_labels_legend_and_spells_out_math():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], label="truth")
+    ax.plot([1, 2, 2], label="LSTM")
+    ax.set(title="Forecast on the test period", xlabel="time step", ylabel=r"gradient norm $\|\partial L/\partial h_{t-1}\|$")
+    ax.set_yscale("log")
+    ax.legend()
+    assert get_alt_text(fig) == (
+        "Figure: 'Forecast on the test period'; x: time step; y: gradient norm |∂L/∂h_(t-1)| (log scale); "
+        "legend: truth, LSTM"
+    )
+    fig.suptitle(r"Candidate $\tilde{c}_t$")
+    assert get_alt_text(fig).startswith("Figure: 'Candidate tilde c_t'; 'Forecast on the test period'; x: time step")
+    plt.close("all")
+
+
+def test_generated_alt_text_leaves_out_colour_bars_and_describes_what_is_drawn():
+    fig, axes = plt.subplots(1, 3)
+    image = axes[0].imshow(np.eye(3))
+    fig.colorbar(image, ax=axes[0])
+    axes[1].bar(["a", "b"], [1, 2])
+    axes[2].set_axis_off()  # an empty, hidden panel: nothing to describe
+    assert get_alt_text(fig) == "Figure with 2 panels. Panel 1: untitled plot; a heatmap. Panel 2: untitled plot; 2 bars."
+    _, empty = plt.subplots()
+    empty.set_axis_off()
+    assert get_alt_text(empty) == "Empty figure"
+    plt.close("all")
+
+
+HELPERS = {
+    "plot_gates": (lambda trace: plot_gates(trace), "heatmap of the activation of each of the 3 units"),
+    "plot_cell_states": (lambda trace: plot_cell_states(trace), "cell state c_t (solid) and hidden state h_t (dashed) of 3 units over 7 time steps"),
+    "plot_learning_curves": (lambda _: plot_learning_curves({"LSTM": {"loss": [1.0, 0.5]}}, baseline=0.75, baseline_label="persistence"),
+                             "loss per epoch of LSTM, training solid, validation dashed; a dotted line marks persistence at 0.75"),
+    "plot_forecast": (lambda _: plot_forecast(np.zeros(5), {"LSTM": np.ones(5)}), "the true series (solid black) and 1 forecast of it (broken lines) over 5 steps"),
+    "plot_error_growth": (lambda _: plot_error_growth(np.zeros(5), {"LSTM": np.ones(5)}), "absolute error of each forecast at 1 to 5 steps ahead"),
+    "draw_unrolled_rnn": (lambda _: draw_unrolled_rnn(steps=3), "simple RNN unrolled over 3 time steps"),
+    "draw_lstm_cell": (lambda _: draw_lstm_cell(), "c_t = f_t ⊙ c_(t-1) + i_t ⊙ tilde c_t"),
+    "draw_sequence_modes": (lambda _: draw_sequence_modes(), "initial_state=[h, c]"),
+    "draw_windowing": (lambda _: draw_windowing(window=4, horizon=2), "one input window of 4 steps shaded, its target (a star) 2 steps after"),
+}
+
+
+@pytest.mark.parametrize("helper", sorted(HELPERS))
+def test_every_plot_helper_describes_what_it_drew(helper, trace):
+    draw, phrase = HELPERS[helper]
+    result = draw(trace)
+    first = np.ravel(np.asarray(result, dtype=object))[0]
+    text = get_alt_text(first)
+    assert phrase in text
+    assert text.startswith("Figure")
+    titles = [ax.get_title() for ax in first.figure.axes if ax.get_title()]
+    assert titles and all(f"'{title}'" in text or "$" in title for title in titles)  # titles (math spelled out) included
+
+
+def test_generated_alt_text_follows_changes_a_lesson_makes_after_the_helper():
+    ax = plot_forecast(np.zeros(5), {"LSTM": np.ones(5)})
+    ax.set_title("Forecast of the test period")
+    ax.axhline(0.5, label="mean")
+    ax.legend()
+    assert get_alt_text(ax).startswith("Figure: 'Forecast of the test period': the true series")
+    assert get_alt_text(ax).endswith("legend: truth, LSTM, mean")
+    plt.close("all")
+
+
+class _Shell:
+    """The parts of an IPython shell the alt-text formatter uses, without starting IPython itself."""
+
+    def __init__(self, formats=("png",)):
+        from IPython.core.events import EventManager, available_events
+        from IPython.core.formatters import DisplayFormatter
+        from IPython.core.pylabtools import select_figure_formats
+
+        self.display_formatter = DisplayFormatter()
+        self.events = EventManager(self, available_events)
+        select_figure_formats(self, set(formats), bbox_inches="tight")  # what matplotlib-inline registers
+
+    def show(self, fig):
+        data, metadata = self.display_formatter.format(fig)
+        return data, metadata
+
+
+def test_the_png_formatter_adds_the_description_as_alt_metadata():
+    shell = _Shell()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    ax.set_title("Rising")
+    data, metadata = shell.show(fig)
+    assert "image/png" in data and "image/png" not in metadata  # IPython alone: no alt text
+    assert _enable_alt_text(shell)
+    data, metadata = shell.show(fig)
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert metadata["image/png"] == {"alt": "Figure: 'Rising'; 1 line"}
+    set_alt_text(fig, "A line rising from 1 to 2.")
+    assert shell.show(fig)[1]["image/png"] == {"alt": "A line rising from 1 to 2."}
+    # Enabling twice wraps the printer once, and registers the hook once.
+    printer = shell.display_formatter.formatters["image/png"].lookup_by_type(Figure)
+    assert _enable_alt_text(shell)
+    assert shell.display_formatter.formatters["image/png"].lookup_by_type(Figure) is printer
+    assert shell.events.callbacks["pre_execute"] == [_keep_alt_text_formatter]
+    data, metadata = shell.show(plt.figure())  # a figure without axes shows nothing, as before
+    assert "image/png" not in data and "image/png" not in metadata
+    plt.close("all")
+
+
+def test_the_formatter_keeps_retina_sizes_and_comes_back_after_a_format_change(monkeypatch):
+    from IPython.core.pylabtools import select_figure_formats
+
+    shell = _Shell(formats=("retina",))
+    assert _enable_alt_text(shell)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([1, 2])
+    metadata = shell.show(fig)[1]["image/png"]
+    assert set(metadata) == {"alt", "width", "height"}  # the retina printer's size is kept
+    # %config InlineBackend.figure_formats registers a fresh printer; the pre_execute hook wraps it again.
+    select_figure_formats(shell, {"png"})
+    assert "image/png" not in shell.show(fig)[1]
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    shell.events.trigger("pre_execute")
+    assert shell.show(fig)[1]["image/png"]["alt"] == "Figure: untitled plot; 1 line"
+    plt.close("all")
+
+
+def test_a_failing_description_never_hides_the_figure(monkeypatch):
+    shell = _Shell()
+    _enable_alt_text(shell)
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+
+    def broken(_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("utils.plotting.get_alt_text", broken)
+    with pytest.warns(RuntimeWarning, match="no alt text for this figure"):
+        data, metadata = shell.show(fig)
+    assert "image/png" in data and "image/png" not in metadata
+    plt.close("all")
+
+
+def test_use_course_style_registers_the_formatter_only_inside_ipython(monkeypatch):
+    shell = _Shell()
+    try:
+        fig, ax = plt.subplots()
+        ax.plot([1, 2])
+        use_course_style()  # no IPython running here: the style only
+        assert "image/png" not in shell.show(fig)[1]
+        monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+        use_course_style(alt_text=False)
+        assert "image/png" not in shell.show(fig)[1]
+        use_course_style()
+        assert shell.show(fig)[1]["image/png"]["alt"] == "Figure: untitled plot; 1 line"
+    finally:
+        plt.rcdefaults()
+        plt.close("all")
+
+
+def test_figures_in_a_jupyter_kernel_carry_alt_text_once_each(monkeypatch):
+    """End to end: a real kernel with matplotlib-inline, as JupyterLab runs a lesson."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # let ipykernel choose the inline backend, as it does in Jupyter
+    sources = [
+        "import matplotlib.pyplot as plt\nfrom utils import draw_windowing, set_alt_text, use_course_style\nuse_course_style()",
+        "fig, ax = plt.subplots()\nax.plot([1, 2, 3], label='truth')\nax.set(title='Forecast', xlabel='time step', ylabel='value')\nax.legend();",
+        "fig, ax = plt.subplots()\nax.plot([1, 2])\nset_alt_text(fig, 'A rising line.')\nplt.show()\nprint('after show')",
+        "fig, ax = plt.subplots()\nax.plot([2, 1])\nplt.close(fig)\nfig",
+        "%config InlineBackend.figure_formats = ['retina']",
+        "draw_windowing(window=5);",
+        "x = 1",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = [[(output.output_type, output.get("metadata", {}).get("image/png", {}).get("alt")) for output in cell.outputs
+                if "image/png" in output.get("data", {})] for cell in nb.cells]
+    assert outputs[0] == [] and outputs[4] == [] and outputs[6] == []
+    assert outputs[1] == [("display_data", "Figure: 'Forecast'; x: time step; y: value; legend: truth")]  # end of cell
+    assert outputs[2] == [("display_data", "A rising line.")]  # plt.show(), shown once
+    assert [output.get("text") for output in nb.cells[2].outputs if output.output_type == "stream"] == ["after show\n"]
+    assert outputs[3] == [("execute_result", "Figure: untitled plot; 1 line")]  # a Figure as the cell's value
+    assert len(outputs[5]) == 1 and outputs[5][0][1].startswith("Figure: 'Windowing a series: window = 5 steps")
+    assert {"width", "height"} <= set(nb.cells[5].outputs[0].metadata["image/png"])  # retina sizes kept
+
+    # nbconvert's classic HTML template writes the alt attribute (its default "lab" template ignores it).
+    import logging
+
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="classic")
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    exporter.log.addHandler(handler)
+    html, _ = exporter.from_notebook_node(nb)
+    assert 'alt="A rising line."' in html and html.count("<img") == 4
+    assert not any("Alternative text is missing" in message for message in messages)

@@ -5,21 +5,33 @@ activations, cell and hidden states, learning curves, forecasts against the
 truth and how their error grows with the horizon), and a learner should
 not have to read twenty lines of matplotlib to see an LSTM. Each helper draws
 one figure with a title, labelled axes and a legend when there is more than
-one line, and returns its ``Axes`` so a lesson can add to it.
+one line, and returns its ``Axes`` so a lesson can add to it. The
+``draw_*`` functions draw what a learner would rather look at than read: the
+unrolled RNN and its gradient path, the LSTM cell, the sequence modes and
+windowing.
+
+Every figure a notebook shows carries alternative text for readers who
+cannot see it: :func:`set_alt_text` describes a figure, and the helpers here
+describe what they draw; :func:`get_alt_text` generates a description from
+titles, labels and legends for any other figure.
 
 Importing this module changes nothing: a notebook's setup cell calls
-:func:`use_course_style` to switch the course style on.
+:func:`use_course_style` to switch the course style (and, in a Jupyter
+kernel, the alt text) on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from utils.datasets import _as_numeric
 
@@ -30,11 +42,13 @@ __all__ = [
     "draw_sequence_modes",
     "draw_unrolled_rnn",
     "draw_windowing",
+    "get_alt_text",
     "plot_cell_states",
     "plot_error_growth",
     "plot_forecast",
     "plot_gates",
     "plot_learning_curves",
+    "set_alt_text",
     "use_course_style",
 ]
 
@@ -70,10 +84,20 @@ GATE_TITLES = {
 }
 
 
-def use_course_style() -> None:
+def use_course_style(alt_text: bool = True) -> None:
     """Switch matplotlib to the course style (call it once in a setup cell).
 
+    In a Jupyter kernel it also makes every figure the notebook shows carry
+    alternative text for screen readers and HTML exports: the description set
+    with :func:`set_alt_text`, or else one generated from the figure's titles,
+    axis labels and legend (:func:`get_alt_text`). Outside IPython only the
+    style changes.
+
     Introduced in ``notebooks/00_start_here.ipynb``.
+
+    Args:
+        alt_text: Add alt text to the figures shown in the running IPython
+            kernel (default). Pass False to change the style only.
 
     Example:
         >>> use_course_style()
@@ -81,7 +105,24 @@ def use_course_style() -> None:
         False
         >>> plt.rcdefaults()  # back to matplotlib's defaults
     """
+    shell = _ipython_shell() if alt_text else None
+    if shell is not None:
+        # Load the backend now: matplotlib-inline registers its own PNG printer for figures when it is
+        # loaded (on the first figure otherwise), and that would replace the one that adds alt text.
+        plt._get_backend_mod()
     mpl.rcParams.update(COURSE_STYLE)
+    if shell is not None:
+        _enable_alt_text(shell)
+
+
+def _ipython_shell() -> Any:
+    """The running IPython shell, or None (plain Python, or IPython not installed)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "display_formatter") else None
 
 
 def _sample_of(trace: Mapping[str, np.ndarray], keys: Sequence[str], sample: int) -> dict:
@@ -121,6 +162,271 @@ def _axes_or_new(ax: Axes | None) -> Axes:
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes; received {type(ax).__name__}.")
     return ax
+
+
+# --- Alt text ------------------------------------------------------------------------------
+#
+# A figure shown in a notebook is a PNG in the cell's output, and its description lives in the
+# output's metadata, {"image/png": {"alt": ...}} (what IPython.display.Image(..., alt=...) writes).
+# nbconvert's "classic" HTML template writes it into the <img alt="...">. Its default "lab"
+# template (nbconvert 7.17, also behind the reveal.js slides) and JupyterLab 4.6's image renderer
+# do not read it: a lab-based export needs a template whose data_png block adds the attribute.
+# set_alt_text stores a description on a figure or a panel; use_course_style registers, in the
+# running IPython kernel, a PNG formatter for Figure that adds the description to the metadata
+# (the one set with set_alt_text, or one generated from the titles, axis labels and legend).
+# Every plot helper here leaves a one-line summary of what it drew on its Axes, which the
+# generated description includes, so a figure that a lesson changes after the helper (a new
+# title, an extra line) is still described as it is shown.
+
+_ALT_TEXT = "_course_alt_text"  # a description set with set_alt_text, used as it is
+_ALT_SUMMARY = "_course_alt_summary"  # what a plot helper drew, completed when the figure is shown
+_MAX_LEGEND_ENTRIES = 8
+
+_MATH_SYMBOLS = {
+    r"\partial ": "∂", r"\partial": "∂", r"\sigma": "σ", r"\odot": "⊙", r"\cdot": "·", r"\times": "×", r"\top": "T",
+    r"\approx": "≈", r"\ldots": "...", r"\alpha": "α", r"\beta": "β", r"\eta": "η", r"\lambda": "λ",
+    r"\left": "", r"\right": "", r"\,": " ", r"\;": " ", r"\!": "",
+}
+
+
+def _plain(text: str) -> str:
+    """A label as a screen reader should hear it: mathtext ``$...$`` spelled out in plain characters.
+
+    Example: ``r"candidate $\\tilde{c}_t$"`` becomes ``"candidate tilde c_t"``.
+    """
+    text = str(text)
+    if "$" in text:
+        text = re.sub(r"\\(tilde|hat|bar)\{(\w+)\}", r"\1 \2", text)
+        for command, symbol in _MATH_SYMBOLS.items():
+            text = text.replace(command, symbol)
+        text = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m.group(1) + (m.group(2) if len(m.group(2)) <= 1 else f"({m.group(2)})"), text)
+        text = re.sub(r"\\mathrm\{([^{}]*)\}|\\text\{([^{}]*)\}", lambda m: m.group(1) or m.group(2) or "", text)
+        text = text.replace("\\", "").replace("{", "").replace("}", "").replace("$", "")
+    return " ".join(text.split())
+
+
+def _figure_of(fig_or_ax: object, function: str) -> Figure:
+    """The Figure of a Figure or an Axes, or a TypeError that says what to pass."""
+    if isinstance(fig_or_ax, Axes):
+        return fig_or_ax.get_figure(root=True)
+    if isinstance(fig_or_ax, Figure):
+        return fig_or_ax
+    raise TypeError(
+        f"{function} needs a matplotlib Figure or Axes; received {type(fig_or_ax).__name__}. "
+        "Pass the Axes a plot helper returned, or ax.figure."
+    )
+
+
+def set_alt_text(fig_or_ax: Figure | Axes, text: str) -> None:
+    """Describe a figure (or one of its panels) for readers who cannot see it.
+
+    The description becomes the image's alternative text when the figure is
+    shown in a notebook (after :func:`use_course_style`): the PNG output's
+    metadata carries it, and an HTML export of the notebook writes it into the
+    image's ``alt`` attribute, for screen readers (nbconvert's classic
+    template does; see the module's notes on alt text). Say what the figure
+    shows and what a reader should notice, in a sentence or two.
+
+    On a Figure, ``text`` describes the whole figure. On an Axes, it describes
+    that panel; the figure's description then combines its panels. Figures you
+    do not describe get a description generated from their titles, axis
+    labels and legends (see :func:`get_alt_text`), and the plot helpers of
+    this module describe what they draw; call it for the figures a lesson
+    draws itself, where a title and labels do not say what to notice.
+
+    Args:
+        fig_or_ax: The Figure, or the Axes of one panel.
+        text: The description, a non-empty string.
+
+    Raises:
+        TypeError: If ``fig_or_ax`` is not a Figure or Axes, or ``text`` is not a string.
+        ValueError: If ``text`` is empty.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> fig, ax = plt.subplots()
+        >>> _ = ax.plot([3, 1, 2])
+        >>> set_alt_text(ax, "A line that falls from 3 to 1, then rises to 2.")
+        >>> get_alt_text(fig)
+        'Figure: A line that falls from 3 to 1, then rises to 2.'
+        >>> plt.close("all")
+    """
+    target = fig_or_ax if isinstance(fig_or_ax, Axes) else _figure_of(fig_or_ax, "set_alt_text")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string describing the figure; received {type(text).__name__}.")
+    if not text.strip():
+        raise ValueError(
+            "text is empty; describe what the figure shows, e.g. 'Training loss falls from 0.9 to 0.1 over 20 epochs'."
+        )
+    setattr(target, _ALT_TEXT, " ".join(text.split()))
+
+
+def _count(number: int, noun: str) -> str:
+    """``3 steps``, ``1 step``: a count for a sentence."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _describe(ax: Axes, summary: str) -> None:
+    """Leave a plot helper's one-line summary of what it drew on ``ax`` (for the generated alt text)."""
+    setattr(ax, _ALT_SUMMARY, summary)
+
+
+def _is_panel(ax: Axes) -> bool:
+    """Whether an Axes is a panel worth describing (not a colour bar, not hidden, not empty)."""
+    if getattr(ax, "_colorbar", None) is not None or not ax.get_visible():
+        return False
+    return ax.axison or bool(ax.get_title() or ax.patches or ax.texts or ax.lines or ax.images)
+
+
+def _axis_label(ax: Axes, which: str) -> str | None:
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    label = _plain(axis.get_label_text())
+    if not label:
+        return None
+    scale = axis.get_scale()
+    return f"{which}: {label}" + (f" ({scale} scale)" if scale != "linear" else "")
+
+
+def _contents(ax: Axes) -> str | None:
+    """What an Axes holds: its legend entries, or else a count of what is drawn."""
+    legend = ax.get_legend()
+    if legend is not None and legend.get_texts():
+        entries = [_plain(text.get_text()) for text in legend.get_texts()]
+        if len(entries) > _MAX_LEGEND_ENTRIES:
+            entries = [*entries[:_MAX_LEGEND_ENTRIES], f"and {len(entries) - _MAX_LEGEND_ENTRIES} more"]
+        return "legend: " + ", ".join(entries)
+    if not ax.axison:
+        return None
+    kinds = []
+    lines = [line for line in ax.get_lines() if len(np.atleast_1d(line.get_xdata())) > 1]
+    if lines:
+        kinds.append(f"{len(lines)} line{'s' if len(lines) > 1 else ''}")
+    if ax.images:
+        kinds.append("a heatmap" if len(ax.images) == 1 else f"{len(ax.images)} images")
+    bars = sum(len(container) for container in ax.containers)
+    if bars:
+        kinds.append(f"{bars} bars")
+    if ax.collections:
+        kinds.append("scatter points or filled areas")
+    return ", ".join(kinds) if kinds else None
+
+
+def _describe_axes(ax: Axes) -> str:
+    """A generated description of one panel: title, the helper's summary, axes, legend."""
+    given = getattr(ax, _ALT_TEXT, None)
+    if given:
+        return given
+    title = _plain(ax.get_title() or ax.get_title(loc="left") or ax.get_title(loc="right"))
+    head = f"'{title}'" if title else "untitled plot"
+    summary = getattr(ax, _ALT_SUMMARY, None)
+    if summary:
+        head += f": {summary}"
+    parts = [head]
+    if ax.axison:
+        parts += [label for label in (_axis_label(ax, "x"), _axis_label(ax, "y")) if label]
+    contents = _contents(ax)
+    if contents and (contents.startswith("legend") or not summary):  # a summary already says what is drawn
+        parts.append(contents)
+    return "; ".join(parts)
+
+
+def get_alt_text(fig_or_ax: Figure | Axes) -> str:
+    """The alternative text a figure carries when a notebook shows it.
+
+    It is the description set with :func:`set_alt_text` on the figure, if any.
+    Otherwise it is made from the figure as it is now: its suptitle, and for
+    each panel the description set on that panel or else its title, what the
+    plot helper that drew it says it shows, the axis labels and the legend
+    entries, e.g. ``"Figure: 'Forecast on the test period'; x: time step;
+    y: value; legend: truth, LSTM, persistence"``.
+
+    Args:
+        fig_or_ax: The Figure, or any of its Axes.
+
+    Returns:
+        The description, one line of text.
+
+    Raises:
+        TypeError: If ``fig_or_ax`` is not a Figure or Axes.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> fig, ax = plt.subplots()
+        >>> _ = ax.plot([0, 1], [0.5, 0.2], label="LSTM")
+        >>> _ = ax.set(title="Loss", xlabel="epoch", ylabel="MSE")
+        >>> _ = ax.legend()
+        >>> get_alt_text(ax)
+        "Figure: 'Loss'; x: epoch; y: MSE; legend: LSTM"
+        >>> plt.close("all")
+    """
+    fig = _figure_of(fig_or_ax, "get_alt_text")
+    given = getattr(fig, _ALT_TEXT, None)
+    if given:
+        return given
+    suptitle = _plain(fig.get_suptitle())
+    panels = [_describe_axes(ax) for ax in fig.axes if _is_panel(ax)]
+    if not panels:
+        return f"Figure: '{suptitle}'" if suptitle else "Empty figure"
+    if len(panels) == 1:
+        return f"Figure: '{suptitle}'; {panels[0]}" if suptitle else f"Figure: {panels[0]}"
+    head = f"Figure: '{suptitle}', {len(panels)} panels" if suptitle else f"Figure with {len(panels)} panels"
+    return head + ". " + " ".join(f"Panel {number}: {text}." for number, text in enumerate(panels, start=1))
+
+
+def _png_with_alt_text(original: Callable[[Figure], Any]) -> Callable[[Figure], Any]:
+    """Wrap IPython's PNG printer for Figure so that its output carries ``{"alt": ...}`` metadata."""
+
+    def png_with_alt_text(fig: Figure) -> Any:
+        result = original(fig)
+        data, metadata = result if isinstance(result, tuple) else (result, None)
+        if data is None:  # an empty figure: nothing is shown
+            return result
+        try:
+            alt = get_alt_text(fig)
+        except Exception as error:  # a description must never keep a figure from being shown
+            warnings.warn(f"no alt text for this figure: {error!r}", RuntimeWarning, stacklevel=2)
+            return result
+        return data, {**(metadata or {}), "alt": alt}
+
+    png_with_alt_text.__wrapped__ = original  # type: ignore[attr-defined]
+    png_with_alt_text.adds_alt_text = True  # type: ignore[attr-defined]
+    return png_with_alt_text
+
+
+def _install_alt_text_formatter(shell: Any) -> bool:
+    """Make ``shell``'s PNG formatter for Figure add alt text; True when it does (now or already)."""
+    formatter = shell.display_formatter.formatters.get("image/png")
+    if formatter is None:
+        return False
+    try:
+        printer = formatter.lookup_by_type(Figure)
+    except KeyError:  # no PNG printer for figures (not the inline backend yet): nothing to wrap
+        return False
+    if not getattr(printer, "adds_alt_text", False):
+        formatter.for_type(Figure, _png_with_alt_text(printer))
+    return True
+
+
+def _keep_alt_text_formatter() -> None:
+    """Before each cell: wrap the PNG printer again if something replaced it.
+
+    matplotlib-inline registers a fresh printer when its backend is loaded and
+    when ``%config InlineBackend.figure_formats`` changes.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        _install_alt_text_formatter(shell)
+
+
+def _enable_alt_text(shell: Any) -> bool:
+    """Give every figure ``shell`` shows alt text, from now on; True when its PNG printer is wrapped."""
+    if _keep_alt_text_formatter not in shell.events.callbacks.get("pre_execute", []):
+        shell.events.register("pre_execute", _keep_alt_text_formatter)
+    return _install_alt_text_formatter(shell)
 
 
 def plot_gates(
@@ -176,6 +482,8 @@ def plot_gates(
             ax.set_yticks(range(units))
         ax.grid(False)
         ax.figure.colorbar(image, ax=ax, label="activation")
+        _describe(ax, f"heatmap of the activation of each of the {units} units (rows) at each of the {timesteps} "
+                      f"time steps (columns), colour scale from {low:g} to 1")
     return axes
 
 
@@ -228,6 +536,8 @@ def plot_cell_states(
     ax.set_xlabel("time step t")
     ax.set_ylabel("state value")
     ax.legend(ncols=2 if units > 1 else 1, fontsize="small")
+    _describe(ax, f"cell state c_t (solid) and hidden state h_t (dashed) of {_count(units, 'unit')} over {_count(timesteps, 'time step')}, "
+                  "one colour per unit")
     return ax
 
 
@@ -301,6 +611,10 @@ def plot_learning_curves(
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     ax.legend()
+    summary = f"{metric} per epoch of {', '.join(map(str, histories))}, training solid, validation dashed"
+    if baseline is not None:
+        summary += f"; a dotted line marks {baseline_label} at {baseline:.4g}"
+    _describe(ax, summary)
     return ax
 
 
@@ -406,6 +720,8 @@ def plot_forecast(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
+    _describe(ax, f"the true series (solid black) and {_count(len(curves), 'forecast')} of it (broken lines) over "
+                  f"{_count(truth.shape[0], 'step')}")
     return ax
 
 
@@ -465,6 +781,7 @@ def plot_error_growth(
     ax.set_xlabel("steps ahead")
     ax.set_ylabel(ylabel)
     ax.legend()  # even for one forecast: the legend names it
+    _describe(ax, f"absolute error of each forecast at 1 to {truth.shape[0]} steps ahead")
     return ax
 
 
@@ -605,6 +922,12 @@ def draw_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     ax.text(middle, -3.0, r"each step back: $\partial L/\partial h_{t-1} = (\partial L/\partial h_t \odot (1 - h_t^2))\,U^\top$",
             ha="center", va="center", fontsize=11, color=GRADIENT_COLOUR)
     ax.set_title("The simple RNN unrolled through time, and the gradient's way back")
+    _describe(ax, (
+        f"diagram of a simple RNN unrolled over {steps} time steps. Each input x_t enters a tanh cell through the "
+        "weights W and the previous hidden state enters it through the weights U, the same W and U at every step; "
+        f"each cell outputs h_t, starting from h_0. A loss L is computed from h_{steps}. Red dashed arrows carry the "
+        f"gradient ∂L/∂h back from the loss to h_{steps} and then step by step to h_1; every step back multiplies "
+        "it by (1 − h_t²) and by U transposed, so it can shrink or grow geometrically"))
     return ax
 
 
@@ -698,7 +1021,27 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
     ax.text(13.2, gate_y, "$h_t$", ha="left", va="center", fontsize=13)
     ax.text(h_x, gate_y - 0.55, r"$h_t = o_t \odot \tanh(c_t)$", ha="center", va="top", fontsize=11)
     ax.set_title("The LSTM cell: three gates, a candidate and the cell-state line")
+    _describe(ax, (
+        "diagram of one LSTM cell. The cell state runs along the top from c_(t-1) to c_t: it is multiplied by "
+        "the forget gate f_t, then the input gate times the candidate, i_t ⊙ tilde c_t, is added, so "
+        "c_t = f_t ⊙ c_(t-1) + i_t ⊙ tilde c_t. Along the bottom, x_t and h_(t-1) feed four boxes, each "
+        "computing x_t W + h_(t-1) U + b with its own weights: the forget gate f_t, the input gate i_t and the "
+        "output gate o_t through a sigmoid, the candidate tilde c_t through tanh. On the right, tanh(c_t) is "
+        "multiplied by o_t to give the output h_t = o_t ⊙ tanh(c_t)"))
     return ax
+
+#: What each panel of :func:`draw_sequence_modes` shows, for its alt text.
+_SEQUENCE_MODE_SUMMARIES = (
+    "one input x goes through a Dense layer to one output y; Keras: Dense(units) on (batch, features), no time axis",
+    "inputs x_1 to x_4 go through a chain of LSTM steps and only the last step gives an output y; Keras: "
+    "LSTM(units) returns the last output, shape (batch, units), then Dense(1)",
+    "inputs x_1 to x_4 go through a chain of LSTM steps and every step gives an output, y_1 to y_4; Keras: "
+    "LSTM(units, return_sequences=True) returns (batch, timesteps, units) and Dense(1) on that 3-D output gives "
+    "one y per step",
+    "an encoder LSTM reads x_1 to x_3 and hands its final states h and c to a decoder LSTM, which reads y_0 to "
+    "y_2 and outputs y_1 to y_3; Keras: the encoder's LSTM(units, return_state=True) returns output, h, c and the "
+    "decoder's LSTM(units, return_sequences=True) is called with initial_state=[h, c]",
+)
 
 #: The four sequence modes of :func:`draw_sequence_modes`: title and the Keras code that gives each.
 SEQUENCE_MODES = {
@@ -780,6 +1123,8 @@ def draw_sequence_modes(axes: Sequence[Axes] | None = None) -> np.ndarray:
     _arrow(encoder_decoder, (encoder_xs[-1] + 0.36, 1.2), (decoder_xs[0] - 0.36, 1.2), gid="state",
            colour=STATE_COLOUR, linewidth=2.2)
     encoder_decoder.text(3.3, 1.3, "states $h, c$", ha="center", va="bottom", fontsize=10, color=STATE_COLOUR)
+    for ax, summary in zip(axes, _SEQUENCE_MODE_SUMMARIES):
+        _describe(ax, summary)
     return axes
 
 
@@ -849,4 +1194,8 @@ def draw_windowing(window: int = 10, horizon: int = 1, ax: Axes | None = None) -
     ax.set_xlabel("time step")
     ax.set_ylabel("value")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    _describe(ax, (
+        f"a sine-like series with one input window of {_count(window, 'step')} shaded, its target (a star) "
+        f"{_count(horizon, 'step')} after the window's last step (the horizon, marked by a double arrow), and the next window, "
+        "shifted by one step, outlined with a dashed box, with its own target (a hollow star)"))
     return ax
