@@ -135,7 +135,15 @@ def test_numbers_are_read_from_every_kind_of_output():
 
 def test_number_literals_in_source_count_but_comments_and_strings_do_not():
     values = prose.numbers_in_source('lr = 3e-3  # was 0.01\nnoise = 0.1\nprint("about 0.42")\nn = 2_000\n')
-    assert values == [0.003, 0.1, 2000.0]
+    assert sorted(values) == [0.003, 0.1, 2000.0]
+
+
+def test_whole_numbers_in_outputs_match_only_numbers_written_whole():
+    """Shapes, epochs and indices print small whole numbers everywhere; they must not vouch for a measurement."""
+    shapes = printed("x_train: (20, 24, 1)\n")
+    assert len(findings(shapes, new_markdown_cell("Take 20 % for validation; accuracy is nearly always 1.0."))) == 2
+    assert findings(printed("validation fraction 0.2, accuracy 1.0\n"), new_markdown_cell("Take 20 %; it is 1.0.")) == []
+    assert findings(printed("1190 utterances, 380 times smaller\n"), new_markdown_cell("1,190 of them, 380× smaller.")) == []
 
 
 # --------------------------------------------------------------------------
@@ -169,6 +177,15 @@ def test_settings_count_when_an_earlier_or_the_introduced_cell_sets_them():
     # ... but not a number set only further down, after another markdown cell
     result = findings(printed("x\n"), text, new_markdown_cell("Next:"), new_code_cell("noise = 0.1"))
     assert len(result) == 1 and "0.1 not printed by any earlier cell" in result[0]
+
+
+def test_a_setting_counts_in_its_own_section_and_in_the_summary_but_not_in_another_section():
+    split = [new_markdown_cell("## Split the days"), new_code_cell("split(days, 0.2)")]
+    speakers = [new_markdown_cell("## Classify the speakers\n\nTake 20 % of each speaker's utterances."), new_code_cell("split(vowels, 0.1)")]
+    (result,) = findings(*split, *speakers)
+    assert "cell 3" in result and "20 % not printed by any earlier cell" in result
+    assert findings(*split, new_markdown_cell("## Summary\n\n- Hold out 20 % of the days.")) == []
+    assert findings(new_markdown_cell("## Split\n\nTake 20 % of the days:"), new_code_cell("split(days, 0.2)")) == []
 
 
 def test_a_number_in_a_comment_or_a_string_is_not_set():

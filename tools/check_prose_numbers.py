@@ -41,10 +41,18 @@ of its last non-zero digit, at most 10 %: ``380×`` matches 375 to 385, ``17,000
 matches 16,500 to 17,500. Signs are ignored.
 
 A number is *set* when it appears as a number literal (not in a comment or a
-string) in the source of an earlier code cell (a learning rate ``3e-3``, a noise
-level ``0.1``), or of the code cells that directly follow the markdown cell (the
-cells it introduces). The markdown cells before the first code cell (title,
-objectives, prerequisites) preview the whole lesson, so every cell counts for them.
+string) in the source of an earlier code cell of the same section (a learning
+rate ``3e-3``, a noise level ``0.1``; a section starts at a ``#`` or ``##``
+heading), or of the code cells that directly follow the markdown cell (the cells
+it introduces). A setting is described where it is used: "take 20 % for
+validation" is not vouched for by a ``0.2`` two sections up. The summary recaps
+the lesson, so every earlier cell's settings count there, and the markdown cells
+before the first code cell (title, objectives, prerequisites) preview the whole
+lesson, so every cell counts for them.
+
+Whole numbers printed plainly (``20``, ``1,190``) are everywhere in outputs
+(shapes, epochs, indices), so they vouch only for prose numbers written whole:
+a count, a ratio, a time. ``20 %`` needs a printed ``0.2``, ``20.0`` or ``20%``.
 
 Marking a number that is not a result
 -------------------------------------
@@ -147,9 +155,7 @@ _RATIO_AFTER = re.compile(r"\s*×(?!\s*\d)|x(?![\w])")
 _UNIT_AFTER = re.compile(rf"(?:\s|\u00a0|\u202f|\\,|\\ )*(?:{TIME_AND_MEMORY_UNITS})(?![\w])")
 
 # Numbers in outputs and sources: anything that looks like a number, read leniently.
-_OUTPUT_NUMBER = re.compile(
-    r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?%?",
-)
+_OUTPUT_NUMBER = re.compile(r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][-+]?\d+)?(?: ?%)?")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _TAG = re.compile(r"<[^>]*>")
 _STYLE = re.compile(r"<(style|script)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -185,7 +191,7 @@ class Claim:
     intervals: tuple[tuple[float, float], ...]  # it matches a value |v| in any of these
     start: int  # position in the cleaned markdown text
     end: int
-    in_code: bool = False  # inside a code span or fenced block
+    whole_ok: bool = False  # may match a number printed as a plain whole number (see Numbers)
 
     def matches(self, value: float) -> bool:
         value = abs(value)
@@ -228,8 +234,8 @@ def extract_claims(text: str) -> list[Claim]:
     def excluded_by_context(start: int) -> bool:
         return bool(NOT_A_RESULT_BEFORE.search(text[max(0, start - 30) : start]))
 
-    def add(claim_text: str, intervals, start: int, end: int) -> None:
-        claims.append(Claim(claim_text, tuple(intervals), start, end))
+    def add(claim_text: str, intervals, start: int, end: int, whole_ok: bool = False) -> None:
+        claims.append(Claim(claim_text, tuple(intervals), start, end, whole_ok))
 
     for match in _SCI.finditer(text):
         if not free(match.start(), match.end()):
@@ -244,7 +250,8 @@ def extract_claims(text: str) -> list[Claim]:
         take(match.start(), match.end())
         if excluded_by_context(match.start()):
             continue
-        add(match.group(0), [_order_of_magnitude(_int_exponent(*match.groups()))], match.start(), match.end())
+        exponent = _int_exponent(*match.groups())
+        add(match.group(0), [_order_of_magnitude(exponent)], match.start(), match.end(), whole_ok=exponent >= 3)
     for match in _ENOTATION.finditer(text):
         if not free(match.start(), match.end()):
             continue
@@ -271,7 +278,7 @@ def extract_claims(text: str) -> list[Claim]:
         if not free(match.start(), match.end()):
             continue
         take(match.start(), match.end())
-        add(match.group(0), _plain_intervals(match.group(1)), match.start(), match.end())
+        add(match.group(0), _plain_intervals(match.group(1)), match.start(), match.end(), whole_ok=True)
     # The base of a power (0.73 in 0.73¹⁰) is a number; its exponent is not.
     for match in _POWER.finditer(text):
         if not free(match.start(), match.end()):
@@ -292,53 +299,100 @@ def extract_claims(text: str) -> list[Claim]:
         if percent := _PERCENT_AFTER.match(after):
             add(number + percent.group(0), _plain_intervals(number, percent=True), start, end + percent.end())
         elif ratio := _RATIO_AFTER.match(after):
-            add(number + ratio.group(0), _plain_intervals(number), start, end + ratio.end())
+            add(number + ratio.group(0), _plain_intervals(number), start, end + ratio.end(), whole_ok=True)
         elif "." in number or "," in number:
-            add(number, _plain_intervals(number), start, end)
+            unit = _UNIT_AFTER.match(after)
+            shown = number + unit.group(0) if unit else number
+            add(shown, _plain_intervals(number), start, end + (unit.end() if unit else 0), whole_ok="." not in number)
         elif unit := _UNIT_AFTER.match(after):
             if len(number) == 4 and 1800 <= int(number) <= 2100 and after[:1] == "s":
                 continue  # a decade: the 1990s
-            add(number + unit.group(0), _plain_intervals(number), start, end + unit.end())
+            add(number + unit.group(0), _plain_intervals(number), start, end + unit.end(), whole_ok=True)
     claims.sort(key=lambda claim: claim.start)
     return claims
 
 
-def numbers_in_output(text: str) -> list[float]:
+@dataclass
+class Numbers:
+    """Numbers read from outputs or sources, sorted, in two kinds.
+
+    ``whole`` holds numbers written as plain whole numbers (``20``, ``1,190``): shapes,
+    counts, epochs and indices are everywhere in outputs, so they match only prose
+    numbers that are written whole too (a count, a ratio, a time). ``measured``
+    holds the rest (``0.2``, ``1e-3``, ``96.9%``), which any prose number may match.
+    """
+
+    whole: list[float] = field(default_factory=list)
+    measured: list[float] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.whole + self.measured)
+
+    def add(self, value: float, whole: bool) -> None:
+        if math.isfinite(value):
+            (self.whole if whole else self.measured).append(abs(value))
+
+    def sort(self) -> Numbers:
+        self.whole.sort()
+        self.measured.sort()
+        return self
+
+    def extend(self, other: Numbers) -> None:
+        self.whole.extend(other.whole)
+        self.measured.extend(other.measured)
+
+    def contain(self, claim: Claim) -> bool:
+        """Whether any of these numbers rounds to ``claim`` (the lists must be sorted)."""
+        lists = (self.measured, self.whole) if claim.whole_ok else (self.measured,)
+        for values in lists:
+            for low, high in claim.intervals:
+                i = bisect.bisect_left(values, low)
+                if i < len(values) and values[i] <= high:
+                    return True
+        return False
+
+
+def numbers_in_output(text: str) -> Numbers:
     """Every number in an output's text; a percentage also counts as its fraction."""
-    values = []
+    numbers = Numbers()
     for match in _OUTPUT_NUMBER.finditer(_ANSI.sub(" ", text)):
         token = match.group(0).replace("−", "-").lstrip("+-")
         if not any(ch.isdigit() for ch in token):
             continue
         percent = token.endswith("%")
-        token = token.rstrip("%")
+        token = token.rstrip("% ")
         try:
             value = float(token.replace(",", ""))
         except ValueError:
             continue
-        values.append(abs(value))
+        whole = not percent and not any(ch in token for ch in ".eE")
+        numbers.add(value, whole)
         if percent:
-            values.append(abs(value) / 100)
+            numbers.add(value / 100, False)
         if "," in token:  # "1,2" printed without a space may be two numbers
-            values.extend(abs(float(part)) for part in token.split(",") if part.replace(".", "").isdigit())
-    return [value for value in values if math.isfinite(value)]
+            for part in token.split(","):
+                if part.replace(".", "").isdigit():
+                    numbers.add(float(part), "." not in part)
+    return numbers.sort()
 
 
-def numbers_in_source(source: str) -> list[float]:
+def numbers_in_source(source: str) -> Numbers:
     """The number literals of a code cell (not its comments or strings)."""
-    values = []
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
         stripped = re.sub(r"#.*", "", source)
         return numbers_in_output(re.sub(r"(['\"]).*?\1", " ", stripped))
+    numbers = Numbers()
     for token in tokens:
         if token.type == tokenize.NUMBER:
+            literal = token.string.replace("_", "")
             try:
-                values.append(abs(float(token.string.replace("_", ""))))
+                value = float(literal)
             except ValueError:
                 continue  # complex or other literal
-    return values
+            numbers.add(value, not any(ch in literal for ch in ".eE"))
+    return numbers.sort()
 
 
 def output_text(outputs: Iterable) -> str:
@@ -471,18 +525,10 @@ class Finding:
 
 @dataclass
 class _Pool:
-    """Sorted numbers of one code cell: what it printed, and what its source set."""
+    """The numbers of one code cell: what it printed, and what its source set."""
 
-    printed: list[float] = field(default_factory=list)
-    set_in_source: list[float] = field(default_factory=list)
-
-
-def _any_in(values: Sequence[float], claim: Claim) -> bool:
-    for low, high in claim.intervals:
-        i = bisect.bisect_left(values, low)
-        if i < len(values) and values[i] <= high:
-            return True
-    return False
+    printed: Numbers
+    set_in_source: Numbers
 
 
 def notebook_has_outputs(nb) -> bool:
@@ -497,19 +543,25 @@ def check_notebook(nb, name: str, explain: list[str] | None = None) -> list[Find
     to it, saying which cell printed or set it.
     """
     pools: dict[int, _Pool] = {}
-    all_source_numbers: list[float] = []
+    all_source_numbers = Numbers()
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         source_numbers = numbers_in_source(cell.source)
         all_source_numbers.extend(source_numbers)
-        pools[index] = _Pool(
-            printed=sorted(numbers_in_output(output_text(cell.get("outputs", [])))),
-            set_in_source=sorted(source_numbers),
-        )
+        pools[index] = _Pool(printed=numbers_in_output(output_text(cell.get("outputs", []))), set_in_source=source_numbers)
     all_source_numbers.sort()
     code_indices = sorted(pools)
     first_code = code_indices[0] if code_indices else len(nb.cells)
+
+    # Sections: a "#" or "##" heading starts one. A setting counts for prose in its own section
+    # (and in the summary, which recaps them all); a printed result counts everywhere below it.
+    section_of: dict[int, int] = {}
+    titles: list[str] = [""]
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            titles += [m.group(2) for m in _HEADING.finditer(clean_markdown(cell.source)[0]) if len(m.group(1)) <= 2]
+        section_of[index] = len(titles) - 1
 
     findings: list[Finding] = []
     section_level = None  # the heading level of the Exercises / Further reading section we are in, if any
@@ -518,6 +570,7 @@ def check_notebook(nb, name: str, explain: list[str] | None = None) -> list[Find
             continue
         text, code_spans, exempt = clean_markdown(cell.source)
         not_prose, section_level = _sections_left_out(text, section_level)
+        first_section = section_of[index] - sum(len(m.group(1)) <= 2 for m in _HEADING.finditer(text))
         if index < first_code:  # title, objectives, prerequisites: a preview of the whole lesson
             earlier = code_indices
             introduced: list[int] = []
@@ -533,7 +586,10 @@ def check_notebook(nb, name: str, explain: list[str] | None = None) -> list[Find
         for claim in claims:
             if _inside(claim.start, not_prose):
                 continue
-            reason = _why_it_passes(claim, code_spans, all_source_numbers, pools, earlier, introduced)
+            section = first_section + sum(len(m.group(1)) <= 2 for m in _HEADING.finditer(text, 0, claim.start))
+            recap = index < first_code or SUMMARY.match(titles[section])
+            settings = earlier if recap else [i for i in earlier if section_of[i] == section]
+            reason = _why_it_passes(claim, code_spans, all_source_numbers, pools, earlier, settings, introduced)
             exemption = next((e for e in exempt if _same_number(e, claim)), None)
             if reason is None and exemption is not None:
                 used_exemptions.add(id(exemption))
@@ -542,7 +598,7 @@ def check_notebook(nb, name: str, explain: list[str] | None = None) -> list[Find
                 explain.append(f"cell {index}: {' '.join(claim.text.split())!r}: {reason or 'FINDING'}")
             if reason is not None:
                 continue
-            later = next((i for i in introduced if _any_in(pools[i].printed, claim)), None)
+            later = next((i for i in introduced if pools[i].printed.contain(claim)), None)
             problem = (
                 f"not printed before this sentence; cell {later}, just below, prints it: state it after that cell"
                 if later is not None
@@ -562,6 +618,7 @@ def check_notebook(nb, name: str, explain: list[str] | None = None) -> list[Find
 
 
 SECTIONS_LEFT_OUT = re.compile(r"^(?:exercises|further reading|references)\W*$", re.IGNORECASE)
+SUMMARY = re.compile(r"^(?:summary|recap|conclusions?)\W*$", re.IGNORECASE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -586,18 +643,18 @@ def _sections_left_out(text: str, level: int | None) -> tuple[list[tuple[int, in
     return spans, level
 
 
-def _why_it_passes(claim, code_spans, all_source_numbers, pools, earlier, introduced) -> str | None:
+def _why_it_passes(claim, code_spans, all_source_numbers, pools, earlier, settings, introduced) -> str | None:
     """Which cell printed or set the number, in words; None when none did."""
-    if _inside(claim.start, code_spans) and _any_in(all_source_numbers, claim):
+    if _inside(claim.start, code_spans) and all_source_numbers.contain(claim):
         return "in a code span, and in the code"
     for i in reversed(earlier):
-        if _any_in(pools[i].printed, claim):
+        if pools[i].printed.contain(claim):
             return f"printed by cell {i}"
-    for i in reversed(earlier):
-        if _any_in(pools[i].set_in_source, claim):
+    for i in reversed(settings):
+        if pools[i].set_in_source.contain(claim):
             return f"set in the source of cell {i}"
     for i in introduced:
-        if _any_in(pools[i].set_in_source, claim):
+        if pools[i].set_in_source.contain(claim):
             return f"set in the source of cell {i}, which this text introduces"
     return None
 
