@@ -403,3 +403,35 @@ def test_property_inverse_transform_undoes_transform(length, num_features, seed,
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(series)), series, rtol=1e-9, atol=1e-9 * scale)
     x, _ = make_windows(series, 1) if length > 1 else (series[None], None)
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(x)), x, rtol=1e-9, atol=1e-9 * scale)
+
+
+# --- mackey_glass ------------------------------------------------------------------------------
+
+def test_mackey_glass_is_reproducible_bounded_and_follows_its_equation():
+    from utils.datasets import mackey_glass
+
+    series = mackey_glass(300, seed=3)
+    assert series.shape == (300,) and np.array_equal(series, mackey_glass(300, seed=3))
+    assert not np.array_equal(series, mackey_glass(300, seed=4))
+    assert 0.2 < series.min() < series.max() < 1.5
+    # Sampled every dt, consecutive values obey one Euler step of the equation.
+    fine = mackey_glass(400, sample_every=0.1, dt=0.1)
+    lag = 170
+    x_lag, x_prev = fine[:-lag - 1], fine[lag:-1]
+    expected = x_prev + 0.1 * (0.2 * x_lag / (1 + x_lag**10) - 0.1 * x_prev)
+    assert np.allclose(fine[lag + 1:], expected)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"length": 0}, ValueError, "length"),
+    ({"length": 10, "tau": 0}, ValueError, "tau must be > 0; received tau=0"),
+    ({"length": 10, "dt": -0.1}, ValueError, "dt must be > 0"),
+    ({"length": 10, "tau": 17.05}, ValueError, "whole multiples of dt"),
+    ({"length": 10, "seed": 1.5}, TypeError, "seed must be an integer"),
+    ({"length": 10, "beta": "big"}, TypeError, "beta"),
+])
+def test_mackey_glass_rejects_bad_arguments_clearly(kwargs, error, message):
+    from utils.datasets import mackey_glass
+
+    with pytest.raises(error, match=message):
+        mackey_glass(**kwargs)

@@ -47,6 +47,7 @@ __all__ = [
     "cosine_wave",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "mackey_glass",
     "make_windows",
     "sine_wave",
 ]
@@ -250,6 +251,77 @@ def cosine_wave(
         True
     """
     return _wave(np.cos, length, dt, start, amplitude, noise_std, seed)
+
+
+def mackey_glass(
+    length: int,
+    *,
+    tau: float = 17.0,
+    beta: float = 0.2,
+    gamma: float = 0.1,
+    n: float = 10.0,
+    dt: float = 0.1,
+    sample_every: float = 1.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """The Mackey–Glass delay equation, sampled: a nonlinear, chaotic benchmark series.
+
+    Integrates ``dx/dt = beta * x(t - tau) / (1 + x(t - tau) ** n) - gamma * x(t)``
+    with Euler steps of ``dt``, starting from a history ``1.2 + U(-0.2, 0.2)``
+    drawn with ``np.random.default_rng(seed)``, discards the first 1,000 time
+    units (the start-up transient) and returns one value every ``sample_every``
+    time units. With ``tau = 17`` the series is chaotic: the classic test of
+    recurrent networks since Lapedes & Farber (1987).
+
+    Introduced in the weather-forecasting lesson (``notebooks/24_weather_forecasting.ipynb``),
+    where a linear autoregression fails on it and nonlinear models do not.
+
+    Args:
+        length: Number of samples, >= 1.
+        tau: The delay, > 0.
+        beta, gamma, n: The equation's constants (> 0).
+        dt: Euler step, > 0; ``tau`` and ``sample_every`` must be whole multiples of it.
+        sample_every: Time between two returned samples, > 0.
+        seed: Seed of the initial history.
+
+    Returns:
+        A float64 array of shape ``(length,)``.
+
+    Raises:
+        TypeError: If ``length`` or ``seed`` is not an integer, or another argument is not a real number.
+        ValueError: If a value is out of range or ``tau``/``sample_every`` are not multiples of ``dt``.
+
+    Example:
+        >>> series = mackey_glass(500)
+        >>> series.shape, bool(0.2 < series.min() < series.max() < 1.5)
+        ((500,), True)
+        >>> bool(np.array_equal(series, mackey_glass(500)))  # reproducible
+        True
+    """
+    length = _check_positive_int(length, "length")
+    values = {name: _check_real(value, name) for name, value in
+              (("tau", tau), ("beta", beta), ("gamma", gamma), ("n", n), ("dt", dt), ("sample_every", sample_every))}
+    for name, value in values.items():
+        if value <= 0:
+            raise ValueError(f"{name} must be > 0; received {name}={value}.")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer; received seed={seed!r} ({type(seed).__name__}).")
+    lag, per = values["tau"] / values["dt"], values["sample_every"] / values["dt"]
+    if abs(lag - round(lag)) > 1e-9 or abs(per - round(per)) > 1e-9:
+        raise ValueError(
+            f"tau and sample_every must be whole multiples of dt; received tau={tau}, sample_every={sample_every}, "
+            f"dt={dt}. Use e.g. dt=0.1 with tau=17."
+        )
+    lag, per = round(lag), round(per)
+    burn_in = round(1000 / values["dt"])
+    steps = burn_in + length * per
+    x = np.empty(lag + 1 + steps)
+    x[: lag + 1] = 1.2 + np.random.default_rng(seed).uniform(-0.2, 0.2, lag + 1)
+    b, g, p, h = values["beta"], values["gamma"], values["n"], values["dt"]
+    for t in range(lag + 1, lag + 1 + steps):  # the delay makes each step depend on one lag back: a plain loop is clearest
+        x_lag = x[t - 1 - lag]
+        x[t] = x[t - 1] + h * (b * x_lag / (1.0 + x_lag**p) - g * x[t - 1])
+    return x[lag + 1 + burn_in :: per][:length].copy()
 
 
 # --- Windows -------------------------------------------------------------------------------
