@@ -21,6 +21,7 @@ from utils.datasets import (
     cosine_wave,
     load_italy_power_demand,
     load_japanese_vowels,
+    mackey_glass,
     make_windows,
     sine_wave,
 )
@@ -42,6 +43,7 @@ from utils.plotting import (
     use_course_style,
 )
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
+from utils.weather import fill_gaps, find_gaps, load_nyc_weather
 
 __all__ = [
     "FitProgress",
@@ -57,13 +59,17 @@ __all__ = [
     "draw_sequence_modes",
     "draw_unrolled_rnn",
     "draw_windowing",
+    "fill_gaps",
+    "find_gaps",
     "get_alt_text",
     "import_tensorflow_quietly",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_nyc_weather",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",
+    "mackey_glass",
     "mae",
     "make_windows",
     "persistence_forecast",
