@@ -7,7 +7,9 @@ fixture), because every notebook costs a fresh kernel.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import subprocess
@@ -100,10 +102,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
     write_notebook(root / "notebooks/.ipynb_checkpoints/00_big-checkpoint.ipynb", [])
     out_dir = root / "results"
-    results, measured = benchmark.run_benchmark(None, out_dir, timeout=120, root=root)
+    log = io.StringIO()
+    with contextlib.redirect_stderr(log):
+        results, measured = benchmark.run_benchmark(None, out_dir, timeout=120, root=root)
     rows = {row["path"]: row for row in results["notebooks"]}
     return {"root": root, "files": files, "out_dir": out_dir, "results": results,
-            "measured": measured, "rows": rows}
+            "measured": measured, "rows": rows, "log": log.getvalue()}
 
 
 def test_finds_notebooks_then_solutions_sorted_without_checkpoints(repo: dict) -> None:
@@ -156,6 +160,35 @@ def test_budgets_are_evaluated(repo: dict) -> None:
     assert over["within_budget"] is False
     text = benchmark.format_within_budget(over)
     assert text.startswith("NO: ") and " s > 0.01 s" in text and " MB > 1 MB" in text
+
+
+def test_progress_says_which_notebook_runs_how_many_there_are_and_its_result(repo: dict) -> None:
+    """A benchmark takes minutes: each notebook is announced before it runs, its result after."""
+    assert repo["log"].splitlines() == [
+        "[1/4] notebooks/00_big.ipynb (running)",
+        f"[1/4] notebooks/00_big.ipynb: {benchmark.row_summary(repo['rows']['notebooks/00_big.ipynb'])}",
+        "[2/4] notebooks/01_fails.ipynb (running)",
+        f"[2/4] notebooks/01_fails.ipynb: {benchmark.row_summary(repo['rows']['notebooks/01_fails.ipynb'])}",
+        "[3/4] notebooks/02_small.ipynb (running)",
+        f"[3/4] notebooks/02_small.ipynb: {benchmark.row_summary(repo['rows']['notebooks/02_small.ipynb'])}",
+        "[4/4] solutions/00_over_budget.ipynb (running)",
+        "[4/4] solutions/00_over_budget.ipynb: "
+        + benchmark.row_summary(repo["rows"]["solutions/00_over_budget.ipynb"]),
+    ]
+    assert "ERROR after" in repo["log"] and "ZeroDivisionError" in repo["log"]
+
+
+def test_row_summaries() -> None:
+    row = {"status": "ok", "error": None, "seconds": 12.34, "peak_memory_mb": 812.0,
+           "budget": {"seconds": 30, "memory_mb": 1000}}
+    assert benchmark.row_summary(row) == "ok, 12.3 s, 812.0 MB, within budget"
+    row["budget"] = {"seconds": 10}
+    assert benchmark.row_summary(row) == "ok, 12.3 s, 812.0 MB, OVER BUDGET: 12.3 s > 10 s"
+    row["budget"] = None
+    assert benchmark.row_summary(row) == "ok, 12.3 s, 812.0 MB, no budget set"
+    failed = {"status": "error", "error": "RuntimeError: no kernel", "seconds": None,
+              "peak_memory_mb": None, "budget": None}
+    assert benchmark.row_summary(failed) == "ERROR: RuntimeError: no kernel"
 
 
 def test_budget_texts() -> None:
@@ -270,6 +303,10 @@ def test_command_line_from_another_folder(repo: dict, tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "| **total** |" in completed.stdout
+    # Progress goes to stderr, so the table on stdout stays clean.
+    assert f"[1/1] {notebook.resolve().as_posix()} (running)" in completed.stderr.splitlines()
+    assert f"[1/1] {notebook.resolve().as_posix()}: ok, " in completed.stderr
+    assert "[1/1]" not in completed.stdout
     rows = json.loads((tmp_path / "out/benchmark.json").read_text())["notebooks"]
     assert [row["status"] for row in rows] == ["ok"]
 
@@ -279,5 +316,6 @@ def test_command_line_from_another_folder(repo: dict, tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert completed.returncode == 1
+    assert f"[1/1] {failing.resolve().as_posix()}: ERROR after " in completed.stderr
     rows = json.loads((tmp_path / "out/benchmark.json").read_text())["notebooks"]
     assert [row["status"] for row in rows] == ["ok", "error"]  # merged

@@ -39,6 +39,12 @@ Usage (from the repository root)
     # write elsewhere; allow 900 s per cell (default 600)
     python tools/benchmark.py --out-dir /tmp/bench --timeout 900
 
+While it runs, it says on stderr which notebook it is on and how many there are,
+then that notebook's result::
+
+    [3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb (running)
+    [3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget
+
 Results go to ``tools/benchmark-results/benchmark.json`` and ``benchmark.md``
 (or ``--out-dir``); the markdown table is also printed.  The exit status is 0
 when every notebook measured in this run finished without error and within its
@@ -250,7 +256,6 @@ def within_budget(row: dict[str, Any]) -> bool | None:
 
 def measure(path: Path, root: Path, timeout: int, method: str) -> dict[str, Any]:
     """One row of the results.  Any failure (even of the kernel start) becomes an error row."""
-    print(f"benchmarking {display_path(path, root)} ...", file=sys.stderr, flush=True)
     try:
         result = benchmark_notebook(path, timeout, method)
     except Exception as error:
@@ -265,6 +270,41 @@ def measure(path: Path, root: Path, timeout: int, method: str) -> dict[str, Any]
     row = {"path": display_path(path, root), **result}
     row["within_budget"] = within_budget(row)
     return row
+
+
+def row_summary(row: dict[str, Any]) -> str:
+    """One line for the progress report, e.g. "ok, 41.2 s, 812.0 MB, within budget".
+
+    >>> row_summary({"status": "ok", "error": None, "seconds": 41.0, "peak_memory_mb": 900.0,
+    ...              "budget": {"seconds": 30}})
+    'ok, 41.0 s, 900.0 MB, OVER BUDGET: 41.0 s > 30 s'
+    >>> row_summary({"status": "error", "error": "cell 2: ZeroDivisionError: division by zero",
+    ...              "seconds": 1.5, "peak_memory_mb": None, "budget": None})
+    'ERROR after 1.5 s: cell 2: ZeroDivisionError: division by zero'
+    """
+    if row["status"] != "ok":
+        after = f" after {row['seconds']:.1f} s" if row["seconds"] is not None else ""
+        return f"ERROR{after}: {row['error']}"
+    memory = f"{row['peak_memory_mb']:.1f} MB" if row["peak_memory_mb"] is not None else "memory not measured"
+    verdict = format_within_budget(row)
+    verdict = "within budget" if verdict == "yes" else verdict.replace("NO: ", "OVER BUDGET: ")
+    return f"ok, {row['seconds']:.1f} s, {memory}, {verdict}"
+
+
+def measure_all(paths: list[Path], root: Path, timeout: int, method: str) -> list[dict[str, Any]]:
+    """Measure each notebook in turn, saying on stderr which one runs, how many there are, and its result.
+
+    For example ``[3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb (running)``, then
+    ``[3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget``.
+    """
+    rows = []
+    for number, path in enumerate(paths, start=1):
+        step = f"[{number}/{len(paths)}] {display_path(path, root)}"
+        print(f"{step} (running)", file=sys.stderr, flush=True)
+        row = measure(path, root, timeout, method)
+        print(f"{step}: {row_summary(row)}", file=sys.stderr, flush=True)
+        rows.append(row)
+    return rows
 
 
 # --------------------------------------------------------------------------
@@ -418,7 +458,7 @@ def run_benchmark(
     """
     method = method or memory_method()
     notebooks = find_notebooks(root) if paths is None else paths
-    rows = [measure(path, root, timeout, method) for path in notebooks]
+    rows = measure_all(notebooks, root, timeout, method)
     if paths is not None:
         rows_to_write = merge_rows(load_rows(out_dir / "benchmark.json"), rows)
     else:
