@@ -248,6 +248,11 @@ def test_cli_exit_status_and_report_files(tmp_path, capsys):
     assert "no findings" in (reports / "clean.txt").read_text()
     assert prose.main([str(tmp_path / "unexecuted.ipynb")]) == 2
     assert "has no outputs" in capsys.readouterr().err
+    failed = printed("0.5\n")
+    failed.outputs.append(new_output("error", ename="AssertionError", evalue="", traceback=[]))
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# D"), failed, new_markdown_cell("0.5.")]), tmp_path / "failed.ipynb")
+    assert prose.main([str(tmp_path / "failed.ipynb")]) == 0
+    assert "cell(s) [1] raised an error" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------

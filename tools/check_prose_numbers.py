@@ -786,6 +786,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 nb = nbformat.read(path, as_version=4)
                 if not notebook_has_outputs(nb):
                     raise ValueError(f"{path} has no outputs: pass an executed copy, or add --execute")
+                failed = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and any(
+                    output.get("output_type") == "error" for output in cell.get("outputs", []))]
+                if failed:
+                    print(f"{name}: warning: cell(s) {failed} raised an error, so numbers stated below them may be "
+                          "reported although the notebook would print them", file=sys.stderr)
         except Exception as error:  # report and go on with the next notebook
             print(f"{name}: could not check: {type(error).__name__}: {str(error)[:2000]}", file=sys.stderr)
             status = max(status, 2)
