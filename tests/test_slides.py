@@ -298,6 +298,29 @@ def test_tall_outputs_get_maximum_heights_that_fit_the_slide():
     assert len(cell.outputs) == 42
 
 
+def test_a_long_cell_with_a_tall_figure_is_shown_as_two_slides_code_then_figure():
+    import base64
+    import struct
+
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 800, 500) + b"\x08\x06\0\0\0"
+    figure = new_output("display_data", data={"image/png": base64.b64encode(png + b"\0" * 32).decode(),
+                                              "text/plain": "<Figure>"})
+    long_cell = marked("code:" + "\n".join(f"x{i} = {i}" for i in range(16)), "fragment")
+    long_cell.outputs = [figure]
+    short_cell = marked("code:plot()", "fragment")
+    short_cell.outputs = [figure]
+    groups = subslides(lay_out(marked("## Plot it", "slide"), long_cell, short_cell))
+    assert [[cell[1] for cell in group] for group in groups] == [
+        ["markdown", "code"], ["markdown", "code"], ["markdown", "code"],
+    ]
+    assert build_slides.OUTPUT_ONLY not in groups[0][1][3]
+    assert build_slides.OUTPUT_ONLY in groups[1][1][3]  # the figure, without the code again
+    assert build_slides.OUTPUT_ONLY not in groups[2][1][3]  # a one-line cell keeps its figure
+    body, _ = build_slides.make_exporter().from_notebook_node(
+        build_slides.slide_layout(new_notebook(cells=[marked("## Plot it", "slide"), long_cell])))
+    assert body.count(">x15<") == 1  # the code is shown once, on the first of the two slides
+
+
 def test_the_build_says_which_notebook_it_is_on(slides):
     log = (slides / BUILD_LOG).read_text(encoding="utf-8").splitlines()
     notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))

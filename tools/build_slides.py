@@ -383,7 +383,8 @@ def install_assets(out: Path, cache: Path = DEFAULT_CACHE) -> Path:
 #    description).  Block quotes and a list's further items go to the notes too.
 # 4. A code cell and its outputs share a slide with no other code cell.  Its
 #    outputs are shown as JupyterLab shows them: a progress line rewritten with
-#    carriage returns is its last version, not one line per epoch.
+#    carriage returns is its last version, not one line per epoch.  A long cell
+#    with tall outputs is shown as two slides: its code, then its outputs.
 # 5. Each slide is filled while the estimated height of its content fits
 #    ``HEIGHT_BUDGET``; what does not fit goes on the next subslide, under the same
 #    heading again.  Tables that are too tall are cut into several subslides,
@@ -460,8 +461,9 @@ SLIDE_CSS = """
 .reveal .jp-OutputArea-output { overflow-x: auto; }
 .reveal .jp-OutputArea-output table { font-size: %(output_font)spx; }
 .reveal .jp-OutputArea-output td, .reveal .jp-OutputArea-output th { padding: 2px 8px; }
-.reveal .jp-RenderedImage img { max-width: 100%%; width: auto; height: auto; }
+.reveal .jp-RenderedImage img { display: block; max-width: 100%%; width: auto; height: auto; margin: 4px 0; }
 .reveal .jp-OutputArea-child, .reveal .jp-Cell-inputArea { margin: 0 0 %(cell_gap)spx 0; }
+.reveal .jp-OutputArea-child:last-child { margin-bottom: 0; }
 """
 
 
@@ -806,7 +808,7 @@ def output_heights(cell) -> list[tuple[str, float]]:
             data = output.get("data", {})
             image = _image_size(data, output.get("metadata", {}))
             if image:
-                heights.append(("img", image[1] + 4))
+                heights.append(("img", image[1] + 12))  # its margins and its box
             elif "text/html" in data:
                 page = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
                 rows = page.count("<tr")
@@ -823,9 +825,32 @@ def output_heights(cell) -> list[tuple[str, float]]:
     return [(kind, height + CELL_GAP) for kind, height in heights]
 
 
+OUTPUT_ONLY = "slides-output-only"  # a cell tag: the slide shows this code cell's outputs without its code
+
+
 def code_input_height(cell) -> float:
+    if OUTPUT_ONLY in cell.get("metadata", {}).get("tags", []):
+        return 0.0
     source = cell.get("source", "").rstrip("\n")
     return _lines(source, _code_chars(CODE_FONT)) * CODE_LINE + 12 + CELL_GAP
+
+
+def split_code_cell(cell, room: float) -> list:
+    """The cell, or its code and its outputs as two cells when both are big and together do not fit ``room``.
+
+    A long cell that draws a tall figure would otherwise get two scroll boxes on one
+    slide; as two slides, the code is read whole and the figure is drawn full size.
+    """
+    code = code_input_height(cell)
+    outputs = natural_height(cell) - code
+    if code + outputs <= room or code < 0.3 * room or outputs < 0.3 * room:
+        return [cell]
+    code_only = copy.deepcopy(cell)
+    code_only["outputs"] = []
+    output_only = copy.deepcopy(cell)
+    output_only.metadata["tags"] = [*output_only.metadata.get("tags", []), OUTPUT_ONLY]
+    output_only.metadata["slideshow"] = {"slide_type": "-"}
+    return [code_only, output_only]
 
 
 def _cap(value: float) -> int:
@@ -881,7 +906,8 @@ def fit_code_cell(cell, room: float):
     else:
         code_cap = min(code, max(0.4 * room, room - total_out))
         out_cap = room - code_cap
-    tags = [tag for tag in fitted.get("metadata", {}).get("tags", []) if not tag.startswith("slides-")]
+    tags = [tag for tag in fitted.get("metadata", {}).get("tags", [])
+            if tag == OUTPUT_ONLY or not tag.startswith("slides-")]
     tags.append(f"slides-code-{_cap(code_cap)}")
     if outputs:
         tags.append(f"slides-out-{_cap(out_cap)}")
@@ -889,7 +915,7 @@ def fit_code_cell(cell, room: float):
         if images:
             # A figure cannot scroll: it gets its height, or most of the room, before text does.
             image_room = min(sum(images), max(0.7 * out_cap, out_cap - (total_out - sum(images))))
-            tags.append(f"slides-img-{_cap(min(images) * image_room / sum(images) - CELL_GAP)}")
+            tags.append(f"slides-img-{_cap(min(images) * image_room / sum(images) - CELL_GAP - 12)}")
     fitted.metadata["tags"] = tags
     height = min(code, code_cap) + min(total_out, out_cap)
     return fitted, height
@@ -945,9 +971,12 @@ class _Layout:
         self.heading, self.heading_cell = heading, cell
         self.subslides.append(_Subslide(start, cell, SLIDE_PADDING + (heading_height(heading) if heading else 0.0)))
 
+    def heading_height(self) -> float:
+        return heading_height(self.heading) if self.heading else 0.0
+
     def room(self) -> float:
         """The height a subslide of the current section has under its heading."""
-        return HEIGHT_BUDGET - SLIDE_PADDING - (heading_height(self.heading) if self.heading else 0.0)
+        return HEIGHT_BUDGET - SLIDE_PADDING - self.heading_height()
 
     def note(self, text: str) -> None:
         self.pending_notes.append(text.strip())
@@ -1033,7 +1062,8 @@ def slide_layout(nb):
                 layout.open(slide_type, None)
                 cell = copy.deepcopy(cell)
                 cell.metadata["slideshow"] = {"slide_type": "-"}
-            layout.add(cell, 0.0, code=True)  # its height is estimated there, with its outputs
+            for part in split_code_cell(cell, CAPPED_BUDGET - SLIDE_PADDING - layout.heading_height()):
+                layout.add(part, 0.0, code=True)  # its height is estimated there, with its outputs
             continue
         if cell.cell_type != "markdown":
             continue
@@ -1097,7 +1127,12 @@ def make_exporter():
         + _slide_css()
         + "{% endraw %}</style>\n{%- endblock html_head_css -%}\n"
     )
+    from traitlets.config import Config
+
+    # A code cell split over two slides shows its outputs on the second without its code.
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_input_tags": {OUTPUT_ONLY}}})
     return SlidesExporter(
+        config=config,
         extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE + style})],
         template_file=TEMPLATE_NAME,
         reveal_theme=THEME,
