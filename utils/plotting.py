@@ -563,7 +563,7 @@ def plot_learning_curves(
     one (``val_<metric>``), is dashed. A baseline, if given, is a grey dotted
     line, so you can see at a glance whether a model beats it.
 
-    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
+    Introduced in ``notebooks/12_keras_lstm_layers_and_training.ipynb``.
 
     Args:
         histories: ``{model name: history}``, where a history is what
