@@ -1,8 +1,9 @@
 """Diagnose a one-step forecast: is it flat, is it a copy of the last value, does it beat the baselines?
 
 Why this module exists: a forecaster can fail in ways that a low loss or a
-good-looking plot hides. ``notebooks/51_training_better_lstms.ipynb`` trains
-three such failures on purpose and catches each with :func:`diagnose_forecast`:
+good-looking plot hides. Lesson 52
+(``notebooks/52_normalisation_initialisation_and_diagnosis.ipynb``) trains three
+such failures on purpose and catches each with :func:`diagnose_forecast`:
 
 * **nearly constant** predictions: the model ignores its input, for example
   because unscaled inputs around 1000 saturate the LSTM's gates;
@@ -36,8 +37,8 @@ __all__ = ["ForecastDiagnosis", "diagnose_forecast"]
 class ForecastDiagnosis:
     """What :func:`diagnose_forecast` found: the numbers, three flags and a verdict in words.
 
-    Introduced in ``notebooks/51_training_better_lstms.ipynb``. Print it for
-    a readable report; ``dataclasses.asdict(diagnosis)`` gives a dict for a
+    Introduced in lesson 52 (``notebooks/52_normalisation_initialisation_and_diagnosis.ipynb``).
+    Print it for a readable report; ``dataclasses.asdict(diagnosis)`` gives a dict for a
     table.
 
     Attributes:
@@ -142,7 +143,7 @@ def diagnose_forecast(
     see the pattern cannot be detected from predictions alone; it shows up as
     ``no_skill`` (and a learning curve stuck at the baseline).
 
-    Introduced in ``notebooks/51_training_better_lstms.ipynb``.
+    Introduced in lesson 52 (``notebooks/52_normalisation_initialisation_and_diagnosis.ipynb``).
 
     Args:
         x: The input windows, shape ``(n, window, num_features)``.
