@@ -1,8 +1,13 @@
-"""utils.checks: each exercise check accepts its reference answer and rejects the typical wrong ones.
+"""utils.checks: each exercise check measures the learner's model, accepts the reference and rejects the wrong answers.
 
 Every check is asserted twice: its return value, and the feedback it prints
 (a check that says False without saying why does not teach). The Keras
-models are trained once per module, briefly, on the exercise's own data.
+models are trained once per module, briefly, on each exercise's own data. The
+answers tried include the three that passed before issue 13 (arithmetic for
+counting, the exact two-term recursion for the cosine, a tuning table typed by
+hand), a function that ignores its model, a model without a recurrent layer,
+a val_rmse column in scaled units and a table whose numbers do not match its
+model.
 """
 
 import math
@@ -13,41 +18,101 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from utils import checks
-from utils.baselines import LinearAutoregression, persistence_forecast
+from utils.baselines import persistence_forecast, rmse
 from utils.checks import (
     COSINE_DT,
     COSINE_WINDOW,
     COUNTING_CASES,
+    COUNTING_TOLERANCE,
+    EXERCISES,
     CosineExercise,
     CountingExercise,
+    Exercise,
     TuningExercise,
+    base,
+    cosine,
     cosine_exercise,
+    counting,
     counting_exercise,
+    tuning,
     tuning_exercise,
 )
-from utils.datasets import cosine_wave, make_windows, sine_wave
+from utils.datasets import SeriesScaler, cosine_wave, make_windows, sine_wave
 
-EXERCISES = [cosine_exercise, tuning_exercise, counting_exercise]
+EXERCISE_LIST = list(EXERCISES.values())
+RECURSION = lambda x: 2 * np.cos(COSINE_DT) * x[:, -1] - x[:, -2]  # noqa: E731 - the exact two-term recursion
+ARITHMETIC = lambda s: s[-1] + (s[-1] - s[-2])  # noqa: E731
 
 
-def run_check(exercise, answer, capsys):
+def run_check(exercise, *answer, capsys, **parts):
     """The check's result and everything it printed."""
-    result = exercise.check(answer)
+    result = exercise.check(*answer, **parts)
     assert isinstance(result, bool)
     return result, capsys.readouterr().out
+
+
+def sequential(keras, *layers, input_shape=(None, 1)):
+    return keras.Sequential([keras.Input(shape=input_shape), *layers])
+
+
+def trained(keras, x, y, *layers, epochs=20, seed=0, input_shape=(None, 1)):
+    """A model of `layers` then Dense(1), Adam 0.01, MSE, batch 32."""
+    keras.utils.set_random_seed(seed)
+    model = sequential(keras, *layers, keras.layers.Dense(1), input_shape=input_shape)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    model.fit(x, y, epochs=epochs, batch_size=32, verbose=0)
+    return model
 
 
 # --- Shared behaviour ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+def test_every_exercise_is_registered_under_the_name_the_notebooks_use():
+    assert set(EXERCISES) == {"cosine_exercise", "counting_exercise", "tuning_exercise"}
+    for name, exercise in EXERCISES.items():
+        assert isinstance(exercise, Exercise) and exercise.name == name
+        assert exercise.solutions_path.is_file(), f"{name} has no solved notebook at {exercise.solutions_path}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
 @pytest.mark.parametrize("starter", [None, ...], ids=["None", "Ellipsis"])
 def test_an_untouched_starter_is_not_attempted_yet_and_never_raises(exercise, starter, capsys):
-    result, out = run_check(exercise, starter, capsys)
+    result, out = run_check(exercise, starter, capsys=capsys, model=starter)
     assert result is False
     assert out.startswith("Not attempted yet: assign ")
     assert "run this cell again" in out
+
+
+def _raises(*args):
+    raise RuntimeError("boom")
+
+
+ODD_ANSWERS = [42, "text", object(), _raises, np.zeros((3, 1)), [1, 2], {"a": 1}, lambda *a: None]
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=["int", "str", "object", "raises", "array", "list", "dict", "none-fn"])
+@pytest.mark.parametrize("model", [None, 42, _raises], ids=["no-model", "int-model", "function-model"])
+def test_a_check_never_raises_on_an_answer(exercise, answer, model, capsys):
+    result, out = run_check(exercise, answer, capsys=capsys, model=model)
+    assert result is False
+    assert out.startswith("Not yet: ")
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
+def test_an_unknown_keyword_is_named_and_does_not_raise(exercise, capsys):
+    result, out = run_check(exercise, 1, capsys=capsys, modle=2)
+    assert result is False
+    assert f"Not yet: {exercise.name}.check() takes answer, model=" in out and "no argument modle" in out
+
+
+def test_a_check_that_breaks_inside_reports_it_instead_of_raising(monkeypatch, capsys):
+    exercise = CountingExercise()
+    monkeypatch.setattr(exercise, "_check", lambda answer, model: 1 / 0)
+    result, out = run_check(exercise, ARITHMETIC, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: checking your answer stopped with ZeroDivisionError: division by zero.")
+    assert "counting_exercise.check(predict_next, model=counting_model)" in out
 
 
 @pytest.mark.parametrize("make", [CosineExercise, TuningExercise, CountingExercise])
@@ -69,24 +134,35 @@ def test_hints_get_stronger_then_repeat_the_last_and_point_to_the_solution(make,
     assert len(set(exercise.hints)) == 3 and all(len(hint) > 100 for hint in exercise.hints)
 
 
-def test_the_third_hints_are_sketches_that_run_into_the_exercise():
+def test_the_third_hints_are_sketches_that_hand_in_the_model():
     assert "cosine_wave(2000, dt=COSINE_DT)" in cosine_exercise.hints[2]
-    assert "trials['chosen'] = trials.val_rmse == trials.val_rmse.min()" in tuning_exercise.hints[2]
+    assert "tuning_exercise.check(trials, model=models[best.units, best.window])" in tuning_exercise.hints[2]
     assert "np.diff(sequence)" in counting_exercise.hints[2]
+    assert "counting_exercise.check(predict_next, model=counting_model)" in counting_exercise.hints[2]
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
 def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
     stems = {
         "cosine_exercise": "22_exercise_cosine_wave",
         "tuning_exercise": "25_exercise_tuning",
         "counting_exercise": "23_exercise_counting",
     }
-    assert exercise.solutions_path == checks.REPO_ROOT / "solutions" / f"{stems[exercise.name]}_solutions.ipynb"
+    assert exercise.solutions_path == base.REPO_ROOT / "solutions" / f"{stems[exercise.name]}_solutions.ipynb"
+
+
+@pytest.mark.parametrize("module", [cosine, counting, tuning], ids=lambda m: m.__name__)
+def test_the_check_seeds_are_not_in_the_notebooks(module):
+    """The learner cannot train on or tune to the check's data: its seed appears in no notebook."""
+    seed = str(module._CHECK_SEED)
+    for folder in ("notebooks", "solutions"):
+        for path in (base.REPO_ROOT / folder).glob("*.ipynb"):
+            text = path.read_text(encoding="utf-8").replace("_", "")
+            assert seed not in text, f"{path.name} shows the check seed of {module.__name__}"
 
 
 def test_solution_says_where_the_missing_solved_notebook_should_be(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(checks, "SOLUTIONS_DIR", tmp_path)
+    monkeypatch.setattr(base, "SOLUTIONS_DIR", tmp_path)
     cosine_exercise.solution()
     out = capsys.readouterr().out
     assert out.startswith("No solution to show: the reference solution should be in ")
@@ -114,7 +190,7 @@ def test_solution_prints_every_solution_block_of_the_solved_notebook(tmp_path, m
         ]
     )
     nbformat.write(solved, tmp_path / "23_exercise_counting_solutions.ipynb")
-    monkeypatch.setattr(checks, "SOLUTIONS_DIR", tmp_path)
+    monkeypatch.setattr(base, "SOLUTIONS_DIR", tmp_path)
     counting_exercise.solution()
     out = capsys.readouterr().out
     assert out.startswith("Reference solution for counting_exercise (from ")
@@ -126,28 +202,99 @@ def test_solution_prints_every_solution_block_of_the_solved_notebook(tmp_path, m
         assert left_out not in out.replace("assert counting_exercise.check(predict_next)", "")
 
 
+# --- The probes -----------------------------------------------------------------------------
+
+
+def test_recurrent_layers_are_found_alone_wrapped_and_nested(keras):
+    layers = keras.layers
+    inner = sequential(keras, layers.GRU(2, return_sequences=True))
+    inputs = keras.Input(shape=(None, 1))
+    functional = keras.Model(inputs, layers.Dense(1)(layers.SimpleRNN(2)(inputs)))
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.rnn = layers.LSTM(2)
+            self.head = layers.Dense(1)
+
+        def call(self, x):
+            return self.head(self.rnn(x))
+
+    assert base.recurrent_layers(sequential(keras, layers.LSTM(2), layers.Dense(1))) == ["LSTM"]
+    assert base.recurrent_layers(sequential(keras, layers.Bidirectional(layers.LSTM(2)))) == ["Bidirectional(LSTM)"]
+    assert base.recurrent_layers(sequential(keras, layers.RNN(layers.LSTMCell(2)))) == ["RNN"]
+    assert base.recurrent_layers(sequential(keras, inner, layers.Flatten())) == ["GRU"]
+    assert base.recurrent_layers(functional) == ["SimpleRNN"]
+    assert base.recurrent_layers(Subclassed()) == ["LSTM"]
+    dense = sequential(keras, layers.Flatten(), layers.Dense(1), input_shape=(10, 1))
+    assert base.recurrent_layers(dense) == [] and base.layer_names(dense) == ["Flatten", "Dense"]
+    assert base.recurrent_layers(lambda x: x) == [] and base.recurrent_layers(None) == []
+
+
+def test_is_keras_model_tells_models_from_anything_else(keras):
+    assert base.is_keras_model(sequential(keras, keras.layers.Dense(1)))
+    assert not base.is_keras_model(keras.layers.LSTM(2))
+    assert not base.is_keras_model(lambda x: x) and not base.is_keras_model(None)
+
+
+def test_perturbed_weights_change_the_model_and_restore_it_exactly(keras):
+    keras.utils.set_random_seed(0)
+    model = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1))
+    x = np.linspace(-1, 1, 30).reshape(3, 10, 1)
+    before = model.predict(x, verbose=0)
+    weights = [w.copy() for w in model.get_weights()]
+    with base.perturbed_weights(model):
+        inside = model.predict(x, verbose=0)
+    assert np.max(np.abs(inside - before)) > 0.01
+    for restored, original in zip(model.get_weights(), weights):
+        np.testing.assert_array_equal(restored, original)
+    with pytest.raises(RuntimeError, match="inside the block"), base.perturbed_weights(model):
+        raise RuntimeError("an error inside the block")
+    for restored, original in zip(model.get_weights(), weights):
+        np.testing.assert_array_equal(restored, original)
+
+
+def test_answers_change_is_zero_for_a_function_that_ignores_the_model(keras):
+    model = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1))
+    x = np.ones((2, 5, 1))
+    before = model.predict(x, verbose=0)
+    assert Exercise.answers_change(lambda: model.predict(x, verbose=0), before, model) > 0
+    assert Exercise.answers_change(lambda: np.array(before), before, model) == 0
+    assert Exercise.answers_change(lambda: 1 / 0, before, model) == math.inf
+    assert Exercise.answers_change(lambda: before[:1], before, model) == math.inf
+
+
+def test_forecasts_of_reports_problems_in_words():
+    x = np.zeros((4, 10, 1))
+    assert base.forecasts_of(lambda w: None, x, "4 windows")[1] == (
+        "your model returned None for 4 windows; a function must return its forecasts"
+    )
+    assert "raised RuntimeError: boom" in base.forecasts_of(_raises, x, "4 windows")[1]
+    assert "NaN or infinity for 4 of 4 windows" in base.forecasts_of(lambda w: np.full((4, 1), np.nan), x, "4 windows")[1]
+
+
 # --- Cosine ---------------------------------------------------------------------------------
-
-
-def _lstm(keras, series, seed=0):
-    """LSTM(16) -> Dense(1), Adam 0.01, 20 epochs of batch 32 on raw windows of the series."""
-    keras.utils.set_random_seed(seed)
-    x, y = make_windows(series, COSINE_WINDOW)
-    model = keras.Sequential([keras.Input(shape=(None, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    model.fit(x, y, epochs=20, batch_size=32, verbose=0)
-    return model
 
 
 @pytest.fixture(scope="module")
 def cosine_model(keras):
-    return _lstm(keras, cosine_wave(2000, dt=COSINE_DT))
+    """LSTM(16), 20 epochs on raw windows of the exercise's cosine: the reference, made quicker."""
+    x, y = make_windows(cosine_wave(2000, dt=COSINE_DT), COSINE_WINDOW)
+    return trained(keras, x, y, keras.layers.LSTM(16))
 
 
 @pytest.fixture(scope="module")
 def sine_model(keras):
     """Trained the same way on lesson 21's data: a sine sampled every 0.1."""
-    return _lstm(keras, sine_wave(2000, dt=0.1))
+    x, y = make_windows(sine_wave(2000, dt=0.1), COSINE_WINDOW)
+    return trained(keras, x, y, keras.layers.LSTM(16))
+
+
+@pytest.fixture(scope="module")
+def dense_cosine_model(keras):
+    """No recurrent layer: a linear map of the window, which forecasts a clean cosine almost exactly."""
+    x, y = make_windows(cosine_wave(2000, dt=COSINE_DT), COSINE_WINDOW)
+    return trained(keras, x, y, keras.layers.Flatten(), epochs=30, input_shape=(COSINE_WINDOW, 1))
 
 
 def test_cosine_constants_are_the_exercises_step_and_window():
@@ -155,53 +302,85 @@ def test_cosine_constants_are_the_exercises_step_and_window():
 
 
 def test_cosine_accepts_a_briefly_trained_lstm(cosine_model, capsys):
-    result, out = run_check(cosine_exercise, cosine_model, capsys)
+    result, out = run_check(cosine_exercise, cosine_model, capsys=capsys)
     assert result is True, out
     assert out.startswith("Correct: your model's RMSE on 1,560 unseen cosine windows is ")
-    assert "the persistence baseline is 0.211; the bar was 0.0423 (a fifth of persistence)" in out
+    assert "the persistence baseline is 0.211; the bar was 0.0422 (a fifth of persistence)" in out
 
 
-def test_cosine_accepts_a_callable_such_as_a_fitted_linear_autoregression(capsys):
-    x, y = make_windows(cosine_wave(2000, dt=COSINE_DT), COSINE_WINDOW)
-    result, out = run_check(cosine_exercise, LinearAutoregression().fit(x, y).predict, capsys)
+def test_cosine_accepts_a_function_that_uses_its_model(cosine_model, capsys):
+    def forecast(windows):  # as a learner who scaled would write it, here with the identity scaling
+        return cosine_model.predict(windows * 1.0, verbose=0) + 0.0
+
+    result, out = run_check(cosine_exercise, forecast, capsys=capsys, model=cosine_model)
     assert result is True, out
     assert out.startswith("Correct:")
 
 
-def test_cosine_accepts_an_object_with_predict_and_a_flat_output(capsys):
-    x, y = make_windows(cosine_wave(2000, dt=COSINE_DT), COSINE_WINDOW)
-    fitted = LinearAutoregression().fit(x, y)
+def test_cosine_rejects_the_exact_recursion_without_a_model(capsys):
+    """Issue 13's answer: RMSE 1e-12 with no network; the forecasts are right, the exercise is not done."""
+    result, out = run_check(cosine_exercise, RECURSION, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: your forecasts are right (RMSE ")
+    assert "you handed in a function without the model it uses" in out
+    assert "Why it matters: a clean cosine can be continued exactly by a formula" in out
+    assert "recurrent network (an LSTM) that learns the wave from data" in out
 
-    class Flat:  # predict(x) without a verbose argument, returning (batch,)
-        def predict(self, windows):
-            return fitted.predict(windows)[:, 0]
 
-    result, out = run_check(cosine_exercise, Flat(), capsys)
-    assert result is True, out
+def test_cosine_rejects_a_function_that_ignores_its_model(cosine_model, capsys):
+    result, out = run_check(cosine_exercise, RECURSION, capsys=capsys, model=cosine_model)
+    assert result is False
+    assert out.startswith("Not yet: your forecasts are right")
+    assert "your function does not use that model: with the model's weights perturbed its forecasts move by at most 0" in out
+    assert "Why it matters" in out
+
+
+def test_cosine_rejects_a_function_that_barely_touches_its_model(cosine_model, capsys):
+    def token(windows):
+        return RECURSION(windows) + 1e-4 * cosine_model.predict(windows, verbose=0)
+
+    result, out = run_check(cosine_exercise, token, capsys=capsys, model=cosine_model)
+    assert result is False
+    assert "your function does not use that model" in out
+
+
+def test_cosine_rejects_a_model_without_a_recurrent_layer(dense_cosine_model, capsys):
+    result, out = run_check(cosine_exercise, dense_cosine_model, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: your forecasts are right")
+    assert "your model has no recurrent layer (its layers: Flatten, Dense)" in out
+    assert "keras.layers.LSTM(32)" in out
+
+
+def test_cosine_rejects_a_function_whose_model_has_no_recurrent_layer(dense_cosine_model, capsys):
+    predict = lambda x: dense_cosine_model.predict(x, verbose=0)  # noqa: E731
+    result, out = run_check(cosine_exercise, predict, capsys=capsys, model=dense_cosine_model)
+    assert result is False
+    assert "your model has no recurrent layer (its layers: Flatten, Dense)" in out
 
 
 def test_cosine_rejects_an_untrained_model(keras, capsys):
     keras.utils.set_random_seed(0)
-    untrained = keras.Sequential([keras.Input(shape=(None, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])
-    result, out = run_check(cosine_exercise, untrained, capsys)
+    untrained = sequential(keras, keras.layers.LSTM(16), keras.layers.Dense(1))
+    result, out = run_check(cosine_exercise, untrained, capsys=capsys)
     assert result is False
     assert out.startswith("Not yet: your model's RMSE on 1,560 unseen cosine windows is ")
-    assert "to pass, stay at or below 0.0423 (a fifth of persistence)" in out
+    assert "to pass, stay at or below 0.0422 (a fifth of persistence)" in out
 
 
-def test_cosine_rejects_a_model_trained_on_lesson_04s_sine(sine_model, cosine_model, capsys):
+def test_cosine_rejects_a_model_trained_on_lesson_21s_sine(sine_model, cosine_model, capsys):
     """Why COSINE_DT is 0.3: with lesson 21's step the sine would be the cosine shifted, and pass."""
-    result, out = run_check(cosine_exercise, sine_model, capsys)
+    result, out = run_check(cosine_exercise, sine_model, capsys=capsys)
     assert result is False
     assert "Not yet: your model's RMSE" in out and "lesson 21's sine (dt=0.1)" in out
-    # The same architecture and training pass when the data is right (see the test above).
-    assert cosine_exercise.check(cosine_model) is True
+    assert cosine_exercise.check(cosine_model) is True  # the same training passes on the right data
 
 
-def test_cosine_rejects_persistence(capsys):
-    result, out = run_check(cosine_exercise, persistence_forecast, capsys)
+def test_cosine_rejects_persistence_and_asks_for_the_model(capsys):
+    result, out = run_check(cosine_exercise, persistence_forecast, capsys=capsys)
     assert result is False
-    assert "is 0.211; the persistence baseline is 0.211; to pass, stay at or below 0.0423" in out
+    assert "is 0.211; the persistence baseline is 0.211; to pass, stay at or below 0.0422" in out
+    assert "And you handed in a function without the model it uses" in out
 
 
 @pytest.mark.parametrize(
@@ -213,7 +392,7 @@ def test_cosine_rejects_persistence(capsys):
     ],
 )
 def test_cosine_rejects_a_wrong_output_shape_and_says_which(function, expected, capsys):
-    result, out = run_check(cosine_exercise, function, capsys)
+    result, out = run_check(cosine_exercise, function, capsys=capsys)
     assert result is False
     assert expected in out
     if "(1560, 10, 1)" in expected:
@@ -221,23 +400,26 @@ def test_cosine_rejects_a_wrong_output_shape_and_says_which(function, expected, 
 
 
 def test_cosine_names_a_fixed_input_length_other_than_10(keras, capsys):
-    model = keras.Sequential([keras.Input(shape=(20, 1)), keras.layers.LSTM(4), keras.layers.Dense(1)])
-    result, out = run_check(cosine_exercise, model, capsys)
+    model = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1), input_shape=(20, 1))
+    result, out = run_check(cosine_exercise, model, capsys=capsys)
     assert result is False
     assert "fixed to windows of 20 steps" in out and "COSINE_WINDOW = 10" in out
 
 
+def test_cosine_rejects_two_different_models(cosine_model, sine_model, capsys):
+    result, out = run_check(cosine_exercise, cosine_model, capsys=capsys, model=sine_model)
+    assert result is False
+    assert "you passed a Keras model as the answer and another one as model=" in out
+
+
 def test_cosine_reports_nan_outputs(capsys):
-    result, out = run_check(cosine_exercise, lambda x: np.full((len(x), 1), np.nan), capsys)
+    result, out = run_check(cosine_exercise, lambda x: np.full((len(x), 1), np.nan), capsys=capsys)
     assert result is False
     assert "NaN or infinity for 1,560 of 1,560 unseen cosine windows" in out
 
 
 def test_cosine_reports_a_model_that_raises_without_raising(capsys):
-    def broken(x):
-        raise RuntimeError("boom")
-
-    result, out = run_check(cosine_exercise, broken, capsys)
+    result, out = run_check(cosine_exercise, _raises, capsys=capsys)
     assert result is False
     assert "raised RuntimeError: boom" in out
 
@@ -252,36 +434,242 @@ def test_cosine_reports_a_model_that_raises_without_raising(capsys):
     ids=["int", "predictions", "History"],
 )
 def test_cosine_rejects_the_wrong_type_without_raising(answer, expected, capsys):
-    result, out = run_check(cosine_exercise, answer, capsys)
+    result, out = run_check(cosine_exercise, answer, capsys=capsys)
     assert result is False
     assert out.startswith("Not yet: expected your trained Keras model")
     assert expected in out
 
 
-def test_cosine_checks_windows_from_unseen_stretches_of_the_exercises_wave():
-    x, y = checks._cosine_check_windows()
+def test_cosine_checks_windows_from_unseen_stretches_drawn_from_its_seed():
+    x, y = cosine._check_windows()
     assert x.shape == (1560, COSINE_WINDOW, 1) and y.shape == (1560, 1)
-    assert min(checks.COSINE_CHECK_STARTS) > 2000 * COSINE_DT  # beyond the training series' times
-    np.testing.assert_allclose(y[:3, 0], np.cos(1000.0 + COSINE_DT * np.arange(10, 13)), atol=1e-12)
+    starts = np.random.default_rng(cosine._CHECK_SEED).uniform(1000.0, 100000.0, size=4)
+    assert starts.min() > 2000 * COSINE_DT  # beyond the training series' times
+    np.testing.assert_allclose(y[:3, 0], np.cos(starts[0] + COSINE_DT * np.arange(10, 13)), atol=1e-9)
+    np.testing.assert_array_equal(cosine._check_windows()[0], x)  # the same windows every time
+
+
+# --- Counting -------------------------------------------------------------------------------
+
+LAST_STEPS = 2  # the check's shortest sequences have 3 numbers, so 2 differences
+
+
+def relative_steps(sequences):
+    """The last two differences of each sequence over their mean: (batch, 2, 1), and the means."""
+    rows = np.array([np.diff(np.asarray(s, dtype="float64"))[-LAST_STEPS:] for s in sequences])
+    scales = np.abs(rows).mean(axis=1)
+    return (rows / scales[:, None])[..., None].astype("float32"), scales
+
+
+@pytest.fixture(scope="module")
+def counting_model(keras):
+    """An LSTM(4) that reads the last two relative steps: every arithmetic sequence looks like [1, 1] to it."""
+    x = np.ones((512, LAST_STEPS, 1), "float32")
+    return trained(keras, x, np.ones((512, 1), "float32"), keras.layers.LSTM(4), epochs=40)
+
+
+def predict_next_with(model):
+    def predict_next(sequence):
+        x, scales = relative_steps([sequence])
+        return float(sequence[-1] + model.predict(x, verbose=0)[0, 0] * scales[0])
+
+    return predict_next
+
+
+def test_counting_cases_are_drawn_from_the_check_seed_and_cover_the_promised_range():
+    cases = counting.check_cases()
+    assert len(cases) == COUNTING_CASES == 20 and cases == counting.check_cases()
+    starts, steps, lengths = (np.array(values) for values in zip(*cases))
+    assert set(steps) <= set(counting.COUNTING_STEPS) and len(set(steps)) >= 4
+    assert lengths.min() == 3 and lengths.max() == 30
+    assert starts.min() >= -1000 and starts.max() < 20000 and np.all(starts * 2 == np.round(starts * 2))
+    assert (starts > 1000).sum() >= 10, "most sequences start far beyond any training range"
+    assert min(steps) > COUNTING_TOLERANCE, "persistence must never count as right"
+
+
+def test_counting_accepts_an_lstm_inside_predict_next(counting_model, capsys):
+    result, out = run_check(counting_exercise, predict_next_with(counting_model), capsys=capsys, model=counting_model)
+    assert result is True, out
+    assert out.startswith("Correct: all 20 sequences right, each within ±0.5 of the true next number, on sequences of 3 to 30")
+    assert "the answers come from your model's LSTM" in out
+
+
+def test_counting_rejects_arithmetic_without_a_model(capsys):
+    """Issue 13's answer, "Correct: all 20 sequences right" before: no network is needed to pass."""
+    result, out = run_check(counting_exercise, ARITHMETIC, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: your predict_next is right on all 20 sequences, each within ±0.5")
+    assert "you handed in a function without the model it uses" in out
+    assert "Why it matters: continuing an arithmetic sequence takes one line of arithmetic" in out
+    assert "making a network extrapolate" in out
+
+
+def test_counting_rejects_arithmetic_next_to_a_model_it_ignores(counting_model, capsys):
+    result, out = run_check(counting_exercise, ARITHMETIC, capsys=capsys, model=counting_model)
+    assert result is False
+    assert "your function does not use that model: with the model's weights perturbed no answer moves by more than 0," in out
+    assert "Why it matters" in out
+
+
+def test_counting_rejects_arithmetic_that_only_touches_its_model(counting_model, capsys):
+    def token(sequence):
+        return ARITHMETIC(sequence) + 1e-3 * float(counting_model.predict(relative_steps([sequence])[0], verbose=0)[0, 0])
+
+    result, out = run_check(counting_exercise, token, capsys=capsys, model=counting_model)
+    assert result is False
+    assert "your function does not use that model" in out
+
+
+def test_counting_rejects_a_model_without_a_recurrent_layer(keras, capsys):
+    model = sequential(keras, keras.layers.Flatten(), keras.layers.Dense(1), input_shape=(LAST_STEPS, 1))
+    model.set_weights([np.array([[0.0], [1.0]], "float32"), np.zeros(1, "float32")])  # the last relative step
+    result, out = run_check(counting_exercise, predict_next_with(model), capsys=capsys, model=model)
+    assert result is False
+    assert out.startswith("Not yet: your predict_next is right on all 20 sequences")
+    assert "your model has no recurrent layer (its layers: Flatten, Dense)" in out
+
+
+def test_counting_rejects_the_model_alone(counting_model, capsys):
+    result, out = run_check(counting_exercise, counting_model, capsys=capsys)
+    assert result is False
+    assert "you passed a Keras model as the answer; this exercise wants your function predict_next" in out
+
+
+def test_counting_does_not_let_the_function_change_the_cases(capsys):
+    def greedy(sequence):
+        answer = ARITHMETIC(sequence)
+        sequence[:] = 0.0
+        return answer
+
+    run_check(counting_exercise, greedy, capsys=capsys)
+    _, out = run_check(counting_exercise, ARITHMETIC, capsys=capsys)
+    assert "right on all 20 sequences" in out
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [lambda s: min(s[-1] + 1, 100.0), lambda s: 100.0 * np.tanh((s[-1] + (s[-1] - s[-2])) / 100.0)],
+    ids=["clipped-at-100", "tanh-squashed"],
+)
+def test_counting_rejects_a_function_that_only_works_inside_its_training_range(answer, capsys):
+    result, out = run_check(counting_exercise, answer, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: ")
+    assert "sequences right; each prediction must be within ±0.5 of the true next number" in out
+    assert "its output layer is bounded and its activations saturate" in out and "cannot extrapolate" in out
+
+
+def test_counting_shows_up_to_three_failing_cases(capsys):
+    result, out = run_check(counting_exercise, lambda s: min(s[-1] + 1, 100.0), capsys=capsys)
+    assert result is False
+    shown = [line for line in out.splitlines() if line.startswith("  after ")]
+    assert len(shown) == 3
+    start, step, length = counting.check_cases()[0]
+    first = ", ".join(counting._number(start + step * i) for i in range(length))
+    assert f"  after [{first}] you predicted 100, the answer is {counting._number(start + step * length)}" in shown
+    assert "more)" in out
+
+
+def test_counting_rejects_persistence_and_says_so(capsys):
+    result, out = run_check(counting_exercise, lambda s: s[-1], capsys=capsys)
+    assert result is False
+    assert "Not yet: 0 of 20 sequences right" in out
+    assert "You predicted the last number itself (persistence)" in out
+
+
+def test_counting_reports_a_function_that_raises(capsys):
+    def needs_ten(sequence):
+        if len(sequence) < 10:
+            raise ValueError(f"expected 10 numbers, got {len(sequence)}")
+        return ARITHMETIC(sequence)
+
+    result, out = run_check(counting_exercise, needs_ten, capsys=capsys)
+    assert result is False
+    assert "your function raised ValueError: expected 10 numbers, got 3; the answer is" in out
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (lambda s: float("nan"), "you predicted nan, the answer is"),
+        (lambda s: "3", "your function returned the string '3', not a number"),
+        (lambda s: None, "your function returned None"),
+        (lambda s: np.array([1.0, 2.0]), "expected one number"),
+        (lambda s: True, "your function returned True, not a number"),
+    ],
+    ids=["nan", "string", "None", "two-values", "bool"],
+)
+def test_counting_reports_a_result_that_is_not_one_number(answer, expected, capsys):
+    result, out = run_check(counting_exercise, answer, capsys=capsys)
+    assert result is False
+    assert "Not yet: 0 of 20 sequences right" in out
+    assert expected in out
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ARITHMETIC,
+        lambda s: float(s[-1] + (s[-1] - s[-2])),
+        lambda s: round(float(s[-1] + (s[-1] - s[-2]))),  # an int, at most 0.5 off
+        lambda s: np.float32(s[-1] + (s[-1] - s[-2])),
+        lambda s: np.array([[s[-1] + (s[-1] - s[-2])]]),
+    ],
+    ids=["numpy-float", "float", "int", "float32", "1-element-array"],
+)
+def test_counting_reads_any_kind_of_number(answer, capsys):
+    _, out = run_check(counting_exercise, answer, capsys=capsys)
+    assert "right on all 20 sequences" in out  # right answers; rejected only for the missing model
+
+
+def test_counting_rejects_something_that_is_not_a_function(capsys):
+    result, out = run_check(counting_exercise, 3.0, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: expected a function predict_next(sequence) -> float; received float 3.0")
 
 
 # --- Tuning ---------------------------------------------------------------------------------
 
 
-def valid_trials(**changes):
+@pytest.fixture(scope="module")
+def tuning_models(keras):
+    """The chosen trial's model two ways: on raw values, and on scaled values with a forecast function."""
+    train = tuning_exercise.load_data().train
+    scaler = SeriesScaler().fit(train)
+    raw = trained(keras, *make_windows(train, 10), keras.layers.LSTM(8), epochs=15)
+    scaled = trained(keras, *make_windows(scaler.transform(train), 10), keras.layers.LSTM(8), epochs=15)
+
+    def forecast(windows):
+        return scaler.inverse_transform(scaled.predict(scaler.transform(windows), verbose=0))
+
+    return {"raw": raw, "scaled": scaled, "forecast": forecast, "std": float(train.std())}
+
+
+def measured(predict, window=10):
+    x_val, y_val = tuning_exercise.validation_windows(window)
+    return rmse(y_val, predict(x_val))
+
+
+def table(chosen_val, **changes):
+    """Four trials whose best (row 2, units=32, window=10) scores `chosen_val`."""
     trials = pd.DataFrame(
         {
             "units": [16, 16, 32, 32],
             "window": [10, 20, 10, 20],
             "learning_rate": [0.01, 0.01, 0.01, 0.01],
-            "val_rmse": [0.121, 0.115, 0.108, 0.112],
-            "test_rmse": [0.119, 0.117, 0.111, 0.110],
+            "val_rmse": [chosen_val + 0.013, chosen_val + 0.007, chosen_val, chosen_val + 0.004],
+            "test_rmse": [0.141, 0.139, 0.133, 0.132],
         }
     )
     trials["chosen"] = trials.val_rmse == trials.val_rmse.min()
     for column, values in changes.items():
         trials[column] = values
     return trials
+
+
+@pytest.fixture(scope="module")
+def raw_val(tuning_models):
+    return measured(lambda x: tuning_models["raw"].predict(x, verbose=0))
 
 
 def test_tuning_data_is_the_noisy_sine_split_in_time():
@@ -291,61 +679,205 @@ def test_tuning_data_is_the_noisy_sine_split_in_time():
     np.testing.assert_array_equal(np.concatenate([train, val, test]), series)
 
 
-def test_tuning_accepts_a_valid_table(capsys):
-    result, out = run_check(tuning_exercise, valid_trials(), capsys)
+@pytest.mark.parametrize("window", [1, 5, 30, 900])
+def test_every_window_is_scored_on_every_validation_value(window):
+    train, val, _ = tuning_exercise.load_data()
+    x_val, y_val = tuning_exercise.validation_windows(window)
+    assert x_val.shape == (300, window, 1)
+    np.testing.assert_array_equal(y_val[:, 0], val)
+    np.testing.assert_array_equal(x_val[0, :, 0], train[-window:])
+
+
+@pytest.mark.parametrize("window", [0, 901, 2.5, True])
+def test_validation_windows_rejects_a_bad_window(window):
+    with pytest.raises(ValueError, match=r"window must be a whole number from 1 to 900; received window="):
+        tuning_exercise.validation_windows(window)
+
+
+def test_persistence_and_the_noise_floor_are_measured_on_the_validation_targets():
+    train, val, _ = tuning_exercise.load_data()
+    previous = np.concatenate([train[-1:], val[:-1]])
+    assert tuning_exercise.persistence_val_rmse() == pytest.approx(math.sqrt(np.mean((val - previous) ** 2)))
+    clean = np.sin(0.1 * np.arange(900, 1200))
+    assert tuning_exercise.noise_floor() == pytest.approx(math.sqrt(np.mean((val - clean) ** 2)))
+    assert 0.09 < tuning_exercise.noise_floor() < 0.11 < tuning_exercise.persistence_val_rmse()
+
+
+def test_tuning_unseen_stretch_is_new_data_from_the_check_seed():
+    x, y = TuningExercise._unseen_stretch(10)
+    assert x.shape == (300, 10, 1) and y.shape == (300, 1)
+    series = np.concatenate(tuning_exercise.load_data())
+    assert not np.isin(y[:, 0], series).any()
+    np.testing.assert_array_equal(TuningExercise._unseen_stretch(10)[1], y)
+
+
+def test_tuning_accepts_the_chosen_model_on_raw_values(tuning_models, raw_val, capsys):
+    result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys, model=tuning_models["raw"])
     assert result is True, out
     assert out.startswith("Correct: 4 trials, varying units (16, 32) and window (10, 20); you chose row 2")
-    assert "validation RMSE 0.108, which beats persistence on the validation part (0.154, window=10)" in out
+    assert "The check re-measured your model on the same 300 validation targets" in out
+    assert "against persistence's 0.155 and a noise floor of 0.0989" in out
+    assert "On 300 targets of a stretch of the wave you never saw, your model scores" in out
+    assert "better than persistence" in out
 
 
-def test_tuning_accepts_a_table_without_window_or_test_rmse(capsys):
-    trials = valid_trials().drop(columns=["window", "test_rmse"])
-    trials["layers"] = [1, 2, 1, 2]
-    result, out = run_check(tuning_exercise, trials, capsys)
+def test_tuning_accepts_a_scaled_model_with_its_forecast_function(tuning_models, capsys):
+    forecast = tuning_models["forecast"]
+    result, out = run_check(
+        tuning_exercise, table(measured(forecast)), capsys=capsys, model=tuning_models["scaled"], forecast=forecast
+    )
     assert result is True, out
-    assert "varying units (16, 32) and layers (1, 2)" in out and "window=10" in out
+
+
+def test_tuning_accepts_a_table_without_window_or_test_rmse(tuning_models, raw_val, capsys):
+    trials = table(raw_val).drop(columns=["window", "test_rmse"])
+    trials["layers"] = [1, 2, 1, 2]
+    result, out = run_check(tuning_exercise, trials, capsys=capsys, model=tuning_models["raw"])
+    assert result is True, out
+    assert "varying units (16, 32) and layers (1, 2)" in out
+
+
+def test_tuning_rejects_a_typed_score_below_the_noise_floor(tuning_models, capsys):
+    """Issue 13's answer: a chosen val_rmse of 0.07, impossible with noise of 0.1, passed before."""
+    for model in (None, tuning_models["raw"]):
+        result, out = run_check(tuning_exercise, table(0.07), capsys=capsys, model=model)
+        assert result is False
+        assert out.startswith("Not yet: your chosen val_rmse, 0.07, is below what any forecast can reach")
+        assert "noise alone (standard deviation 0.1) gives 0.0989" in out
+
+
+def test_tuning_rejects_an_mse_column(tuning_models, raw_val, capsys):
+    result, out = run_check(tuning_exercise, table(raw_val**2), capsys=capsys, model=tuning_models["raw"])
+    assert result is False
+    assert "is below what any forecast can reach" in out and "Did you store the MSE" in out
+
+
+def test_tuning_rejects_a_val_rmse_column_in_scaled_units(tuning_models, raw_val, capsys):
+    """Issue 13's answer: RMSEs of scaled values (divided by the training std, 0.715) passed before."""
+    result, out = run_check(tuning_exercise, table(raw_val / tuning_models["std"]), capsys=capsys, model=tuning_models["raw"])
+    assert result is False
+    assert "but the check measured your model at" in out and "on the same 300 validation targets" in out
+    assert "divided by 0.715, the training part's standard deviation: the column is in scaled units" in out
+
+
+def test_tuning_rejects_a_table_that_does_not_match_its_model(tuning_models, raw_val, capsys):
+    result, out = run_check(tuning_exercise, table(raw_val * 1.15), capsys=capsys, model=tuning_models["raw"])
+    assert result is False
+    assert f"your table says the chosen trial (row 2) scores val_rmse {raw_val * 1.15:.3g}, but the check measured" in out
+    assert "(15% apart; up to 5% is fine)" in out
+    assert "model= is not the chosen trial's model" in out
+
+
+def test_tuning_wants_the_model_before_it_believes_the_table(raw_val, capsys):
+    result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys)
+    assert result is False
+    assert "the check does not take its numbers on trust: it re-measures the chosen trial's model" in out
+    assert "tuning_exercise.check(trials, model=chosen_model)" in out
+
+
+def test_tuning_names_a_scaled_model_passed_without_its_forecast(keras, capsys):
+    """A model trained on values scaled to [0, 1], handed in without the function that scales for it."""
+    train = tuning_exercise.load_data().train
+    low, span = train.min(), train.max() - train.min()
+    model = trained(keras, *make_windows((train - low) / span, 10), keras.layers.LSTM(8), epochs=15)
+    trials = table(measured(lambda x: model.predict((x - low) / span, verbose=0) * span + low))
+    result, out = run_check(tuning_exercise, trials, capsys=capsys, model=model)
+    assert result is False
+    assert "but the check measured your model at" in out
+    assert "Your model seems to work on scaled values: fed windows scaled to [0, 1]" in out and "forecast=forecast" in out
+
+
+def test_tuning_rejects_a_forecast_that_ignores_its_model(tuning_models, raw_val, capsys):
+    raw = tuning_models["raw"]
+    result, out = run_check(
+        tuning_exercise, table(raw_val), capsys=capsys, model=tuning_models["scaled"],
+        forecast=lambda x: raw.predict(x, verbose=0),
+    )
+    assert result is False
+    assert "your forecast function does not use the model you passed" in out
+
+
+def test_tuning_rejects_a_model_without_a_recurrent_layer(keras, raw_val, capsys):
+    dense = sequential(keras, keras.layers.Flatten(), keras.layers.Dense(1), input_shape=(10, 1))
+    result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys, model=dense)
+    assert result is False
+    assert "your model has no recurrent layer (its layers: Flatten, Dense)" in out
+
+
+def test_tuning_names_targets_that_drop_the_first_windows(tuning_models, capsys):
+    raw = tuning_models["raw"]
+
+    def off_at_the_start(windows):  # as if the first 10 targets were never scored while tuning
+        forecasts = raw.predict(windows, verbose=0)
+        if len(windows) == 300:
+            forecasts[:10] += 0.5
+        return forecasts
+
+    x_val, y_val = tuning_exercise.validation_windows(10)
+    forecasts = off_at_the_start(x_val)
+    trials = table(rmse(y_val[10:], forecasts[10:]))
+    result, out = run_check(tuning_exercise, trials, capsys=capsys, model=raw, forecast=off_at_the_start)
+    assert result is False
+    assert "matches the check's measurement on the last 290 targets" in out
+    assert "make_windows(np.concatenate([train[-window:], val]), window)" in out
+
+
+def test_tuning_rejects_a_chosen_model_worse_than_persistence(keras, capsys):
+    keras.utils.set_random_seed(0)
+    untrained = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1))
+    score = measured(lambda x: untrained.predict(x, verbose=0))
+    result, out = run_check(tuning_exercise, table(score), capsys=capsys, model=untrained)
+    assert result is False
+    assert f"your chosen model's validation RMSE is {score:.3g}, but persistence (repeating the last value) scores 0.155" in out
+
+
+def test_tuning_names_a_window_that_does_not_match_the_model(keras, raw_val, capsys):
+    fixed = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1), input_shape=(20, 1))
+    result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys, model=fixed)
+    assert result is False
+    assert "used window=10, but the model you passed takes windows of 20 steps" in out
 
 
 def test_tuning_rejects_a_single_trial(capsys):
-    result, out = run_check(tuning_exercise, valid_trials().iloc[[2]], capsys)
+    result, out = run_check(tuning_exercise, table(0.12).iloc[[2]], capsys=capsys)
     assert result is False
     assert "your table has 1 trial(s); run at least 4" in out
 
 
 def test_tuning_rejects_a_table_that_varies_one_hyperparameter(capsys):
-    result, out = run_check(tuning_exercise, valid_trials(window=[10, 10, 10, 10]), capsys)
+    result, out = run_check(tuning_exercise, table(0.12, window=[10, 10, 10, 10]), capsys=capsys)
     assert result is False
     assert "only units takes more than one value" in out
     assert "units: 16, 32; window: 10; learning_rate: 0.01" in out
 
 
 def test_tuning_names_the_hyperparameter_columns_it_knows(capsys):
-    trials = valid_trials().rename(columns={"units": "n_units", "window": "lookback", "learning_rate": "lr"})
-    result, out = run_check(tuning_exercise, trials, capsys)
+    trials = table(0.12).rename(columns={"units": "n_units", "window": "lookback", "learning_rate": "lr"})
+    result, out = run_check(tuning_exercise, trials, capsys=capsys)
     assert result is False
     assert "none of your columns is a hyperparameter the check knows" in out
     assert "'n_units'" in out and "units, layers, batch_size, window, learning_rate" in out
 
 
 def test_tuning_rejects_a_choice_made_on_the_test_set(capsys):
-    chosen_on_test = valid_trials(chosen=[False, False, False, True])  # row 3 has the lowest test_rmse
-    result, out = run_check(tuning_exercise, chosen_on_test, capsys)
+    chosen_on_test = table(0.12, chosen=[False, False, False, True])  # row 3 has the lowest test_rmse
+    result, out = run_check(tuning_exercise, chosen_on_test, capsys=capsys)
     assert result is False
-    assert "you chose row 3, which has the lowest test_rmse (0.11)" in out
+    assert "you chose row 3, which has the lowest test_rmse (0.132)" in out
     assert "row 2 has a lower val_rmse" in out
     assert "choosing on the test set" in out and "leaks" in out
 
 
 def test_tuning_rejects_a_choice_that_is_not_the_best_validation_score(capsys):
-    result, out = run_check(tuning_exercise, valid_trials(chosen=[True, False, False, False]), capsys)
+    result, out = run_check(tuning_exercise, table(0.12, chosen=[True, False, False, False]), capsys=capsys)
     assert result is False
-    assert "you chose row 0 with val_rmse 0.121, but row 2 has a lower one (0.108)" in out
+    assert "you chose row 0 with val_rmse 0.133, but row 2 has a lower one (0.12)" in out
     assert "test set" not in out
 
 
-def test_tuning_allows_ties_for_the_best_validation_score(capsys):
-    trials = valid_trials(val_rmse=[0.108, 0.115, 0.108, 0.112], chosen=[False, False, True, False])
-    assert tuning_exercise.check(trials) is True
+def test_tuning_allows_ties_for_the_best_validation_score(tuning_models, raw_val):
+    trials = table(raw_val, val_rmse=[raw_val, 0.2, raw_val, 0.2], chosen=[False, False, True, False])
+    assert tuning_exercise.check(trials, model=tuning_models["raw"]) is True
 
 
 @pytest.mark.parametrize(
@@ -357,33 +889,16 @@ def test_tuning_allows_ties_for_the_best_validation_score(capsys):
     ids=["none", "two"],
 )
 def test_tuning_wants_exactly_one_chosen_trial(chosen, expected, capsys):
-    result, out = run_check(tuning_exercise, valid_trials(chosen=chosen), capsys)
+    result, out = run_check(tuning_exercise, table(0.12, chosen=chosen), capsys=capsys)
     assert result is False
     assert expected in out
 
 
 def test_tuning_wants_a_chosen_column_of_booleans(capsys):
-    result, out = run_check(tuning_exercise, valid_trials().drop(columns="chosen"), capsys)
+    result, out = run_check(tuning_exercise, table(0.12).drop(columns="chosen"), capsys=capsys)
     assert result is False and "no chosen column" in out
-    result, out = run_check(tuning_exercise, valid_trials(chosen=[0, 0, 1, 0]), capsys)
+    result, out = run_check(tuning_exercise, table(0.12, chosen=[0, 0, 1, 0]), capsys=capsys)
     assert result is False and "chosen must hold True or False; received dtype int64" in out
-
-
-def test_tuning_rejects_a_chosen_trial_worse_than_persistence(capsys):
-    trials = valid_trials(val_rmse=[0.171, 0.175, 0.168, 0.172])
-    result, out = run_check(tuning_exercise, trials, capsys)
-    assert result is False
-    assert "your chosen trial's val_rmse is 0.168, but persistence (repeating the last value) scores 0.154" in out
-    assert "(window=10)" in out
-
-
-def test_tuning_scores_persistence_with_the_chosen_window():
-    val = tuning_exercise.load_data().val
-    expected = math.sqrt(np.mean((val[20:] - val[19:-1]) ** 2))
-    assert tuning_exercise.persistence_val_rmse(20) == pytest.approx(expected, rel=1e-12)
-    assert tuning_exercise.persistence_val_rmse() == tuning_exercise.persistence_val_rmse(10)
-    with pytest.raises(ValueError, match=r"window must be a whole number from 1 to 299; received window=0"):
-        tuning_exercise.persistence_val_rmse(0)
 
 
 @pytest.mark.parametrize(
@@ -392,21 +907,17 @@ def test_tuning_scores_persistence_with_the_chosen_window():
         (["a", "b", "c", "d"], "val_rmse must hold numbers"),
         ([0.121, np.nan, 0.108, 0.112], "val_rmse is NaN or infinite in row 1"),
         ([0.121, -0.1, 0.108, 0.112], "val_rmse must be positive"),
-        ([0.0121, 0.0115, 0.0108, 0.0112], "Did you store the MSE"),
     ],
-    ids=["text", "nan", "negative", "mse"],
+    ids=["text", "nan", "negative"],
 )
 def test_tuning_checks_val_rmse(val_rmse, expected, capsys):
-    trials = valid_trials(val_rmse=val_rmse)
-    if isinstance(val_rmse[0], float):
-        trials["chosen"] = [False, False, True, False]
-    result, out = run_check(tuning_exercise, trials, capsys)
+    result, out = run_check(tuning_exercise, table(0.12, val_rmse=val_rmse), capsys=capsys)
     assert result is False
     assert expected in out
 
 
 def test_tuning_wants_a_val_rmse_column(capsys):
-    result, out = run_check(tuning_exercise, valid_trials().drop(columns="val_rmse"), capsys)
+    result, out = run_check(tuning_exercise, table(0.12).drop(columns="val_rmse"), capsys=capsys)
     assert result is False
     assert "your table has no val_rmse column" in out
 
@@ -420,116 +931,19 @@ def test_tuning_wants_a_val_rmse_column(capsys):
     ],
 )
 def test_tuning_rejects_anything_but_a_dataframe(answer, expected, capsys):
-    result, out = run_check(tuning_exercise, answer, capsys)
+    result, out = run_check(tuning_exercise, answer, capsys=capsys)
     assert result is False
     assert out.startswith("Not yet: expected a pandas DataFrame with one row per trial;")
     assert expected in out and "pd.DataFrame(rows)" in out
 
 
-# --- Counting -------------------------------------------------------------------------------
-
-
-def difference_based(sequence):
-    return sequence[-1] + (sequence[-1] - sequence[-2])
-
-
-def test_counting_cases_are_fixed_and_cover_the_promised_range():
-    assert len(COUNTING_CASES) == 20
-    starts, steps, lengths = (set(values) for values in zip(*COUNTING_CASES))
-    assert starts == {0.0, 1000.0, 5000.0, -250.0, 12345.5}
-    assert steps == {1.0, 2.0, 3.0, 7.0, 25.0, 1.5}
-    assert lengths == {3, 5, 10, 17, 30}
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [
-        difference_based,
-        lambda s: float(s[-1] + (s[-1] - s[-2])),
-        lambda s: round(float(s[-1] + (s[-1] - s[-2]))),  # an int, at most 0.5 off
-        lambda s: np.float32(s[-1] + (s[-1] - s[-2])),
-        lambda s: np.array(s[-1] + (s[-1] - s[-2])),
-        lambda s: np.array([[s[-1] + (s[-1] - s[-2])]]),
-    ],
-    ids=["numpy-float", "float", "int", "float32", "0-d-array", "1-element-array"],
-)
-def test_counting_accepts_a_difference_based_function_returning_any_number(answer, capsys):
-    result, out = run_check(counting_exercise, answer, capsys)
-    assert result is True, out
-    assert out.startswith("Correct: all 20 sequences right, each within ±0.5 of the true next number")
-
-
-def test_counting_does_not_let_the_function_change_the_cases(capsys):
-    def greedy(sequence):
-        answer = difference_based(sequence)
-        sequence[:] = 0.0
-        return answer
-
-    assert counting_exercise.check(greedy) is True
-    assert counting_exercise.check(difference_based) is True
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [lambda s: min(s[-1] + 1, 100.0), lambda s: 100.0 * np.tanh((s[-1] + (s[-1] - s[-2])) / 100.0)],
-    ids=["clipped-at-100", "tanh-squashed"],
-)
-def test_counting_rejects_a_function_that_only_works_inside_its_training_range(answer, capsys):
-    result, out = run_check(counting_exercise, answer, capsys)
+def test_tuning_rejects_the_model_in_place_of_the_table(tuning_models, capsys):
+    result, out = run_check(tuning_exercise, tuning_models["raw"], capsys=capsys)
     assert result is False
-    assert out.startswith("Not yet: ")
-    assert "sequences right; each prediction must be within ±0.5 of the true next number" in out
-    assert "saturate" in out and "cannot extrapolate" in out
+    assert "Pass the table first and the model as model=" in out
 
 
-def test_counting_shows_up_to_three_failing_cases(capsys):
-    result, out = run_check(counting_exercise, lambda s: min(s[-1] + 1, 100.0), capsys)
+def test_tuning_rejects_a_forecast_that_is_not_a_function(tuning_models, raw_val, capsys):
+    result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys, model=tuning_models["raw"], forecast=3)
     assert result is False
-    shown = [line for line in out.splitlines() if line.startswith("  after ")]
-    assert len(shown) == 3
-    assert "  after [0, 2, 4, 6, 8] you predicted 9, the answer is 10" in shown
-    assert "  after [1000, 1001, 1002, ..., 1009] you predicted 100, the answer is 1010" in shown
-    assert "more)" in out
-
-
-def test_counting_rejects_persistence_and_says_so(capsys):
-    result, out = run_check(counting_exercise, lambda s: s[-1], capsys)
-    assert result is False
-    assert "Not yet: 0 of 20 sequences right" in out
-    assert "  after [0, 1, 2] you predicted 2, the answer is 3" in out
-    assert "You predicted the last number itself (persistence)" in out
-
-
-def test_counting_reports_a_function_that_raises(capsys):
-    def needs_ten(sequence):
-        if len(sequence) < 10:
-            raise ValueError(f"expected 10 numbers, got {len(sequence)}")
-        return difference_based(sequence)
-
-    result, out = run_check(counting_exercise, needs_ten, capsys)
-    assert result is False
-    assert "after [0, 1, 2] your function raised ValueError: expected 10 numbers, got 3; the answer is 3" in out
-
-
-@pytest.mark.parametrize(
-    "answer, expected",
-    [
-        (lambda s: float("nan"), "you predicted nan, the answer is 3"),
-        (lambda s: "3", "your function returned the string '3', not a number"),
-        (lambda s: None, "your function returned None"),
-        (lambda s: np.array([1.0, 2.0]), "expected one number"),
-        (lambda s: True, "your function returned True, not a number"),
-    ],
-    ids=["nan", "string", "None", "two-values", "bool"],
-)
-def test_counting_reports_a_result_that_is_not_one_number(answer, expected, capsys):
-    result, out = run_check(counting_exercise, answer, capsys)
-    assert result is False
-    assert "Not yet: 0 of 20 sequences right" in out
-    assert expected in out
-
-
-def test_counting_rejects_something_that_is_not_a_function(capsys):
-    result, out = run_check(counting_exercise, 3.0, capsys)
-    assert result is False
-    assert out.startswith("Not yet: expected a function predict_next(sequence) -> float; received float 3.0")
+    assert "forecast= must be a function that maps raw windows" in out

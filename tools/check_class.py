@@ -2,7 +2,7 @@
 
 Why this tool exists: an instructor with 30 learners wants to know who has
 solved which exercise without opening 90 notebooks. The exercise notebooks
-(22, 23 and 25) end each exercise with a check cell, ``<exercise>.check(answer)``,
+(22, 23 and 25) end each exercise with a check cell, ``<exercise>.check(answer, model=...)``,
 whose printed feedback starts with ``Correct:``, ``Not yet:`` or ``Not
 attempted yet:``. This tool runs every notebook in a folder top to bottom in a
 fresh kernel (as a learner's Run All would) and reports, per notebook, what
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error(f"{args.folder} holds no .ipynb files")
     rows = []
-    for path in paths:
-        print(f"running {path.name} ...", file=sys.stderr, flush=True)
+    for number, path in enumerate(paths, start=1):
+        print(f"running {path.name} ({number} of {len(paths)}, {len(paths) - number} left after it) ...", file=sys.stderr, flush=True)
         rows.append(check_notebook(path, args.timeout))
     table = pd.DataFrame(rows).fillna("")
     checks = sorted((c for c in table.columns if c.startswith("check ")), key=lambda c: int(c.split()[1]))

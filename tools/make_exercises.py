@@ -32,7 +32,7 @@ becomes, in the learner's notebook::
     cosine_model = None  # assign your trained model
     cosine_exercise.check(cosine_model)
 
-The parsing lives in :mod:`utils.checks` (``make_exercise_notebook``), which
+The parsing lives in :mod:`utils.checks.base` (``make_exercise_notebook``), which
 also prints the solution blocks for ``cosine_exercise.solution()`` and the
 like, so both read the markers the same way.
 

@@ -1,0 +1,92 @@
+"""Checks, hints and solutions for the exercise notebooks, one module per exercise.
+
+Why this package exists: an exercise teaches only if the learner finds out
+whether the answer is right and, when it is not, what exactly is wrong. Each
+exercise notebook imports one object from here::
+
+    from utils.checks import COSINE_DT, COSINE_WINDOW, cosine_exercise
+
+    cosine_exercise.check(cosine_model)  # measures the model, prints what it found; True or False
+    cosine_exercise.hint()               # the next hint, stronger each time (three in all)
+    cosine_exercise.solution()           # the reference solution, read from the solved notebook
+
+Every check works the same way. The answer includes the trained Keras model
+(alone, or as ``model=`` next to the function or table built on it), and the
+check measures that model itself, on data it draws or generates when it runs
+from a seed that is not in the notebook. Where the exercise asks for a
+recurrent network it confirms the model has one (LSTM, GRU or SimpleRNN,
+alone or wrapped in ``Bidirectional`` or ``RNN``), and that a function handed
+in gives other answers when the model's weights are perturbed. A check never
+raises on an answer and says what it received, what it expected and how far
+off it is.
+
+The modules:
+
+* :mod:`utils.checks.base`: the :class:`Exercise` base class, the probes
+  (recurrent layers, perturbed weights, forecasts on windows) and the parser
+  that builds exercise notebooks from solved ones.
+* :mod:`utils.checks.cosine`: :data:`cosine_exercise` (``notebooks/22_exercise_cosine_wave.ipynb``).
+* :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
+* :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
+
+To add an exercise: write ``utils/checks/<topic>.py`` with a subclass of
+:class:`Exercise` (its hints, and a ``_check(answer, model)`` that measures
+the answer with the probes of :mod:`utils.checks.base`) and one instance,
+import that instance here and list it in :data:`EXERCISES`, and write the
+solved notebook ``solutions/<NN>_exercise_<topic>_solutions.ipynb``;
+``tools/make_exercises.py`` makes the learner's notebook from it and
+``tests/test_checks.py`` runs the shared tests on every exercise in
+:data:`EXERCISES`.
+
+Importing this package does not import TensorFlow: the checks only measure the
+model they are given.
+"""
+
+from utils.checks.base import (
+    BEGIN_SOLUTION,
+    END_SOLUTION,
+    SOLUTION_TAG,
+    STARTER_PREFIX,
+    Exercise,
+    make_exercise_notebook,
+    solution_code,
+)
+from utils.checks.cosine import COSINE_DT, COSINE_MAX_RATIO, COSINE_WINDOW, CosineExercise, cosine_exercise
+from utils.checks.counting import COUNTING_CASES, COUNTING_TOLERANCE, CountingExercise, counting_exercise
+from utils.checks.tuning import (
+    TUNING_DEFAULT_WINDOW,
+    TUNING_HYPERPARAMETERS,
+    TUNING_MIN_TRIALS,
+    TuningExercise,
+    tuning_exercise,
+)
+
+#: Every exercise object, by the name the notebooks use.
+EXERCISES: dict[str, Exercise] = {
+    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise)
+}
+
+__all__ = [
+    "BEGIN_SOLUTION",
+    "COSINE_DT",
+    "COSINE_MAX_RATIO",
+    "COSINE_WINDOW",
+    "COUNTING_CASES",
+    "COUNTING_TOLERANCE",
+    "END_SOLUTION",
+    "EXERCISES",
+    "SOLUTION_TAG",
+    "STARTER_PREFIX",
+    "TUNING_DEFAULT_WINDOW",
+    "TUNING_HYPERPARAMETERS",
+    "TUNING_MIN_TRIALS",
+    "CosineExercise",
+    "CountingExercise",
+    "Exercise",
+    "TuningExercise",
+    "cosine_exercise",
+    "counting_exercise",
+    "make_exercise_notebook",
+    "solution_code",
+    "tuning_exercise",
+]
