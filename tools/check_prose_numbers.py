@@ -29,7 +29,16 @@ years), version and section numbers (``TensorFlow 2.21``, ``section 6.2.2``,
 ``Exercise 23.1``), citation details (``arXiv:1811.00075``), link targets and
 URLs, and blocks a tool generates between ``<!-- NAME:start -->`` and
 ``<!-- NAME:end -->`` (the course map). A number inside a code span or a fenced
-code block is left out when the same number appears in any code cell.
+code block is left out when the same number appears in any code cell. The
+sections headed "Exercises" and "Further reading" are left out too: an exercise
+list gives settings and thresholds ("until the loss falls below 0.05"), and
+further reading cites papers.
+
+Not caught: numbers written as words other than the ratios above ("a third
+faster", "twice", "the fourth epoch"), and a number that some earlier output
+happens to contain for another reason (a table of random values prints most
+two-digit decimals). The tool checks that a number was printed, not that the
+sentence describes the right printed number.
 
 How a number matches
 --------------------
@@ -80,7 +89,8 @@ Each finding is one line,
 ``notebook:cell N: "sentence excerpt" — 0.73¹⁰ ≈ 0.04: 0.04 not printed by any earlier cell``,
 where N is the cell's 0-based index among all the notebook's cells. The exit status
 is 0 when there is nothing to report, 1 when there are findings, 2 when a
-notebook could not be checked (not executed, or a cell failed).
+notebook could not be checked (it has no outputs, or a cell failed under
+``--execute``). An executed notebook with a failed cell is checked with a warning.
 
 In the test suite
 -----------------
