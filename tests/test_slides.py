@@ -566,3 +566,31 @@ def test_a_deck_presents_with_the_network_closed(slides):
     assert state["tex"] > 10 and state["typeset"] == state["tex"], f"MathJax did not typeset every formula: {state}"
     assert state["leftover_previews"] == 0, state
     assert {"News Cycle", "Lato", "MJXc-TeX-main-Rw"} <= set(state["fonts"]), state
+
+
+def test_figures_in_a_deck_carry_their_alt_text():
+    """nbconvert's lab template drops output metadata; the course's template writes the alt text into <img>."""
+    import html.parser
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A slide", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_code_cell("plot", metadata={"slideshow": {"slide_type": "fragment"}}, outputs=[
+            nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgoAAAA", "text/plain": "<Figure>"},
+                                   metadata={"image/png": {"alt": 'Figure: "loss" & <accuracy>'}})]),
+    ])
+    body, _ = build_slides.make_exporter().from_notebook_node(nb)
+
+    class Images(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.alts = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img" and "iVBORw0KGgoAAAA" in (dict(attrs).get("src") or ""):
+                self.alts.append(dict(attrs).get("alt"))
+
+    parser = Images()
+    parser.feed(body)
+    assert parser.alts == ['Figure: "loss" & <accuracy>']

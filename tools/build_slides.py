@@ -229,6 +229,12 @@ window.slidesMathPending = 0;
 })(window.MathJax && window.MathJax.Hub);
 </script>
 {%- endblock html_head_js_mathjax -%}
+{#- nbconvert's lab template ignores the alt text that utils.use_course_style puts in a figure's output metadata: -#}
+{#- write it into the <img> tag, so the slides carry every figure's description. -#}
+{%- block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}{{ super() | replace('<img ', '<img alt="' ~ (alt | escape_html) ~ '" ', 1) }}{%- else -%}{{ super() }}{%- endif -%}
+{%- endblock data_png -%}
 {%- block footer_js -%}
 {{ super() }}
 <script>
