@@ -37,7 +37,7 @@ Usage (from the repository root)
     # re-measure one lesson; the rows of the other notebooks are kept
     python tools/benchmark.py notebooks/00_start_here.ipynb
     # write elsewhere; allow 900 s per cell (default 600)
-    python tools/benchmark.py --out-dir /tmp/bench --timeout 900
+    python tools/benchmark.py --out-dir BENCH_DIR --timeout 900
 
 While it runs, it says on stderr which notebook it is on and how many there are,
 then that notebook's result::

