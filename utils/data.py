@@ -11,18 +11,60 @@ quietly changing a lesson's results.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DATA_DIR", "MANIFEST_NAME", "check_course_data", "read_manifest", "sha256_of", "verify_data_file"]
+__all__ = ["DATA_DIR", "MANIFEST_NAME", "RESTORE", "check_course_data", "read_csv_text", "read_manifest", "sha256_of", "verify_data_file"]
 
 #: The ``data/`` folder of this checkout.
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 #: The checksum list inside ``data/``.
 MANIFEST_NAME = "SHA256SUMS"
+
+#: How every data-file error ends: the way to get the shipped file back.
+RESTORE = "Restore the original with `git checkout -- data/`."
+
+
+def read_csv_text(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Read a course CSV as text, after checking its header and the number of fields on every line.
+
+    The loaders call this after :func:`verify_data_file`; they then check each
+    value themselves. Errors name the file and the line (header = line 1).
+
+    Args:
+        path: The CSV file.
+        columns: The exact header the file must have.
+
+    Returns:
+        A DataFrame of strings, one row per line after the header.
+
+    Raises:
+        ValueError: If the file is not CSV text, its header differs, it has no rows, or a line has the wrong
+            number of fields.
+
+    Example:
+        >>> read_csv_text(DATA_DIR / "ItalyPowerDemand_TRAIN.csv", ("label", *(f"t{h:02d}" for h in range(24)))).shape
+        (67, 25)
+    """
+    try:
+        with open(path, newline="", encoding="utf-8") as file:
+            header, *rows = csv.reader(file)
+    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        raise ValueError(f"{path} is malformed and cannot be read as CSV ({error}). {RESTORE}") from error
+    if tuple(header) != tuple(columns):
+        raise ValueError(
+            f"{path} has the columns {header[:6]}...; expected {list(columns)[:6]}... ({len(columns)} in all). {RESTORE}"
+        )
+    if not rows:
+        raise ValueError(f"{path} has a header but no rows. {RESTORE}")
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(columns):
+            raise ValueError(f"{path} line {number} has {len(row)} fields; expected {len(columns)}. {RESTORE}")
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def sha256_of(path: str | Path) -> str:

@@ -27,7 +27,6 @@ helpers, which :mod:`utils.baselines` and :mod:`utils.forecasting` share.
 
 from __future__ import annotations
 
-import csv
 import numbers
 from pathlib import Path
 from typing import NamedTuple
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from utils.data import DATA_DIR, verify_data_file
+from utils.data import DATA_DIR, RESTORE, read_csv_text, verify_data_file
 
 __all__ = [
     "ITALY_POWER_COLUMNS",
@@ -81,6 +80,13 @@ def _check_real(value: object, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number; received {name}={value}.")
     return float(value)
+
+
+def _check_seed(seed: object) -> int:
+    """Return ``seed`` if it is an integer (not a bool), else raise a clear TypeError."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer; received seed={seed!r} ({type(seed).__name__}).")
+    return int(seed)
 
 
 def _as_numeric(value: object, name: str) -> np.ndarray:
@@ -155,8 +161,7 @@ def _wave(function, length, dt, start, amplitude, noise_std, seed) -> np.ndarray
             f"noise_std must be >= 0; received noise_std={noise_std}. It is a standard "
             "deviation: use 0 for a clean wave."
         )
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; received seed={seed!r} ({type(seed).__name__}).")
+    seed = _check_seed(seed)
     values = amplitude * function(start + dt * np.arange(length, dtype=np.float64))
     if noise_std > 0:
         values = values + np.random.default_rng(seed).normal(0.0, noise_std, length)
@@ -304,8 +309,7 @@ def mackey_glass(
     for name, value in values.items():
         if value <= 0:
             raise ValueError(f"{name} must be > 0; received {name}={value}.")
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; received seed={seed!r} ({type(seed).__name__}).")
+    seed = _check_seed(seed)
     lag, per = values["tau"] / values["dt"], values["sample_every"] / values["dt"]
     if abs(lag - round(lag)) > 1e-9 or abs(per - round(per)) > 1e-9:
         raise ValueError(
@@ -638,30 +642,14 @@ def _read_course_csv(name: str, columns: tuple[str, ...], data_dir: str | Path |
     and the column, so a damaged file can be found and restored.
     """
     path = verify_data_file(name, DATA_DIR if data_dir is None else data_dir)
-    restore = "Restore the original with `git checkout -- data/`."
-    try:
-        with open(path, newline="", encoding="utf-8") as file:
-            header, *rows = csv.reader(file)
-    except (UnicodeDecodeError, csv.Error, ValueError) as error:
-        raise ValueError(f"{path} is malformed and cannot be read as CSV ({error}). {restore}") from error
-    if tuple(header) != columns:
-        raise ValueError(
-            f"{path} has the columns {header[:6]}...; expected {list(columns)[:6]}... "
-            f"({len(columns)} in all). {restore}"
-        )
-    if not rows:
-        raise ValueError(f"{path} has a header but no rows. {restore}")
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(columns):
-            raise ValueError(f"{path} line {number} has {len(row)} fields; expected {len(columns)}. {restore}")
-    table = pd.DataFrame(rows, columns=list(columns))
+    table = read_csv_text(path, columns)
     numbers = table.apply(pd.to_numeric, errors="coerce")
     bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
     if bad.to_numpy().any():
         row, column = np.argwhere(bad.to_numpy())[0]
         raise ValueError(
             f"{path} line {row + 2}, column {columns[column]!r} holds {table.iat[row, column]!r}; expected a "
-            f"finite number. {restore}"
+            f"finite number. {RESTORE}"
         )
     return numbers
 

@@ -17,14 +17,13 @@ Introduced in the weather-forecasting lesson (``notebooks/24_...``).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from utils.data import DATA_DIR, verify_data_file
+from utils.data import DATA_DIR, RESTORE, read_csv_text, verify_data_file
 
 __all__ = ["MEASUREMENTS", "STATIONS", "WEATHER_FILE", "HourlyRecord", "fill_gaps", "find_gaps", "load_nyc_weather"]
 
@@ -40,7 +39,6 @@ STATIONS = ("EWR", "JFK", "LGA")
 MEASUREMENTS = ("temp", "dewp", "humid", "wind_dir", "wind_speed", "wind_gust", "precip", "pressure", "visib")
 
 _COLUMNS = ("origin", "year", "month", "day", "hour", *MEASUREMENTS, "time_hour")
-_RESTORE = "Restore the original with `git checkout -- data/`."
 
 
 class HourlyRecord(NamedTuple):
@@ -53,24 +51,12 @@ class HourlyRecord(NamedTuple):
 
 
 def _fail(path: Path, line: int, column: str, value: object, expected: str) -> ValueError:
-    return ValueError(f"{path} line {line}, column {column!r} holds {value!r}; expected {expected}. {_RESTORE}")
+    return ValueError(f"{path} line {line}, column {column!r} holds {value!r}; expected {expected}. {RESTORE}")
 
 
 def _read_rows(path: Path) -> pd.DataFrame:
     """Read the CSV as text and check every field; return it typed (NA as NaN)."""
-    try:
-        with open(path, newline="", encoding="utf-8") as file:
-            header, *rows = csv.reader(file)
-    except (UnicodeDecodeError, csv.Error, ValueError) as error:
-        raise ValueError(f"{path} is malformed and cannot be read as CSV ({error}). {_RESTORE}") from error
-    if tuple(header) != _COLUMNS:
-        raise ValueError(f"{path} has the columns {header}; expected {list(_COLUMNS)}. {_RESTORE}")
-    if not rows:
-        raise ValueError(f"{path} has a header but no rows. {_RESTORE}")
-    for line, row in enumerate(rows, start=2):
-        if len(row) != len(_COLUMNS):
-            raise ValueError(f"{path} line {line} has {len(row)} fields; expected {len(_COLUMNS)}. {_RESTORE}")
-    table = pd.DataFrame(rows, columns=list(_COLUMNS))
+    table = read_csv_text(path, _COLUMNS)
 
     bad_station = ~table["origin"].isin(STATIONS)
     if bad_station.any():
@@ -180,7 +166,7 @@ def load_nyc_weather(station: str = "JFK", data_dir: str | Path | None = None) -
         raise ValueError(
             f"{path} line {line}: {station} at {rows['time_hour'].iloc[position]} does not come after the "
             f"station's previous row ({rows['time_hour'].iloc[position - 1]}); expected each station's rows "
-            f"in time order without repeats. {_RESTORE}"
+            f"in time order without repeats. {RESTORE}"
         )
     observed = rows.set_index("time_hour")[list(MEASUREMENTS)]
     grid = pd.date_range(observed.index[0], observed.index[-1], freq="h", name="time")
