@@ -27,6 +27,7 @@ from utils.datasets import (
 )
 from utils.diagnostics import ForecastDiagnosis, diagnose_forecast
 from utils.forecasting import recursive_forecast
+from utils.gru_numpy import gru_forward
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
 from utils.plotting import (
     draw_lstm_cell,
@@ -62,6 +63,7 @@ __all__ = [
     "fill_gaps",
     "find_gaps",
     "get_alt_text",
+    "gru_forward",
     "import_tensorflow_quietly",
     "load_italy_power_demand",
     "load_japanese_vowels",
