@@ -44,6 +44,7 @@ from utils.plotting import (
     use_course_style,
 )
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
+from utils.text import load_first_names, load_moby_dick, load_movie_sentences, name_part
 from utils.weather import fill_gaps, find_gaps, load_nyc_weather
 
 __all__ = [
@@ -65,8 +66,11 @@ __all__ = [
     "get_alt_text",
     "gru_forward",
     "import_tensorflow_quietly",
+    "load_first_names",
     "load_italy_power_demand",
     "load_japanese_vowels",
+    "load_moby_dick",
+    "load_movie_sentences",
     "load_nyc_weather",
     "lstm_backward",
     "lstm_forward",
@@ -74,6 +78,7 @@ __all__ = [
     "mackey_glass",
     "mae",
     "make_windows",
+    "name_part",
     "persistence_forecast",
     "plot_cell_states",
     "plot_error_growth",
