@@ -1,0 +1,164 @@
+"""Tests for utils.char_lm: the split, the vocabulary, the n-gram models and the LSTM helpers (lesson 43)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from utils.char_lm import CharNGramModel, CharVocabulary, split_text
+
+TEXT = "the cat sat on the mat. the dog sat on the log.\n"
+
+
+@pytest.fixture(scope="module")
+def vocab() -> CharVocabulary:
+    return CharVocabulary(TEXT)
+
+
+def test_split_keeps_every_character_and_holds_out_the_end():
+    train, test = split_text(TEXT, test_fraction=0.25)
+    assert train + test == TEXT
+    assert len(test) == len(TEXT) - round(len(TEXT) * 0.75)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((b"bytes",), TypeError, "must be a str"),
+        (("",), ValueError, "at least 1"),
+        (("abc", 1.5), ValueError, "between 0 and 1"),
+        (("abc", "0.1"), TypeError, "must be a number"),
+        (("ab", 0.1), ValueError, "empty part"),
+    ],
+)
+def test_split_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        split_text(*args)
+
+
+def test_vocabulary_round_trip_and_errors(vocab):
+    assert vocab.decode(vocab.encode(TEXT)) == TEXT
+    assert vocab.chars == sorted(set(TEXT))
+    with pytest.raises(ValueError, match=r"'z' \(at position 2\) is not in the vocabulary"):
+        vocab.encode("thz")
+    with pytest.raises(TypeError, match="needs a str"):
+        vocab.encode(3)
+    with pytest.raises(ValueError, match="must be in 0"):
+        vocab.decode([0, vocab.size])
+
+
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "add-k"])
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_ngram_probabilities_sum_to_one_for_seen_unseen_and_short_contexts(vocab, smoothing, order):
+    model = CharNGramModel(order, smoothing).fit(vocab.encode(TEXT), vocab.size)
+    for context in ["the ", "xyz"[:0], "o", "mat.", ".\n\n\n"]:
+        p = model.probabilities(vocab.encode(context))
+        assert p.shape == (vocab.size,)
+        assert np.all(p > 0)
+        assert p.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_kneser_ney_matches_a_hand_computed_bigram():
+    # "abab" over {a, b, c}, D = 0.5. Unigram continuation counts: a follows 1 character type, b 1, c 0, so
+    # p1(a) = p1(b) = 0.5/2 + 0.5·2/2·1/3 = 5/12 and p1(c) = 1/6. After "a": c(ab) = 2, one type, so
+    # p(b|a) = 1.5/2 + 0.5·1/2·5/12, p(a|a) = 0.25·5/12, p(c|a) = 0.25·1/6.
+    vocab = CharVocabulary("abc")
+    model = CharNGramModel(2, "kneser-ney", discount=0.5).fit(vocab.encode("abab"), vocab.size)
+    expected = [0.25 * 5 / 12, 0.75 + 0.25 * 5 / 12, 0.25 / 6]
+    np.testing.assert_allclose(model.probabilities(vocab.encode("a")), expected)
+    # Scoring uses the same probabilities: ids[1:] of "abab" are b|a, a|b, b|a.
+    p_a_given_b = 0.5 / 1 + 0.5 * 1 / 1 * 5 / 12
+    bits = -(2 * math.log2(expected[1]) + math.log2(p_a_given_b)) / 3
+    assert model.bits_per_character(vocab.encode("abab")) == pytest.approx(bits)
+
+
+def test_longer_context_helps_on_repetitive_text(vocab):
+    ids = vocab.encode(TEXT * 20)
+    bits = [CharNGramModel(n).fit(ids, vocab.size).bits_per_character(ids) for n in (1, 3, 5)]
+    assert bits[0] > bits[1] > bits[2]
+    assert bits[0] <= math.log2(vocab.size)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"order": 0}, ValueError, "order must be >= 1"),
+        ({"order": 2.5}, TypeError, "whole number"),
+        ({"smoothing": "laplace"}, ValueError, "smoothing must be one of"),
+        ({"k": 0}, ValueError, "k must be a number > 0"),
+        ({"discount": 1.5}, ValueError, "discount must be None"),
+    ],
+)
+def test_ngram_rejects_bad_settings(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        CharNGramModel(**kwargs)
+
+
+def test_ngram_rejects_bad_data_and_use_before_fit(vocab):
+    model = CharNGramModel(3)
+    with pytest.raises(ValueError, match="not fitted"):
+        model.bits_per_character([0, 1, 2])
+    with pytest.raises(ValueError, match="must be in 0"):
+        model.fit([0, 1, 99], vocab.size)
+    with pytest.raises(ValueError, match="1-D array"):
+        model.fit(np.zeros((2, 3), dtype=int), vocab.size)
+    with pytest.raises(ValueError, match="1-D array"):
+        model.fit(np.array([0.5, 1.0, 2.0]), vocab.size)
+    with pytest.raises(ValueError, match="vocab_size must be >= 2"):
+        model.fit([0, 0, 0], 1)
+    model.fit(vocab.encode(TEXT), vocab.size)
+    with pytest.raises(ValueError, match="at least 2"):
+        model.bits_per_character([1])
+
+
+def test_lstm_helpers_agree_with_the_keras_model(vocab):
+    from utils import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    import keras
+
+    from utils.char_lm import build_char_lm, build_step_model, lstm_bits_per_character
+
+    keras.utils.set_random_seed(0)
+    model = build_char_lm(vocab.size, units=8, embedding_dim=4)
+    ids = vocab.encode(TEXT)
+    # The step model, fed the text in two pieces with its states carried, gives the full model's logits.
+    step = build_step_model(model)
+    zeros = np.zeros((1, 8), dtype="float32")
+    first, h, c = step([ids[None, :20], zeros, zeros])
+    second, _, _ = step([ids[None, 20:], np.asarray(h), np.asarray(c)])
+    whole = model(ids[None, :])
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, atol=1e-5)
+    # One stream read in chunks = the cross-entropy of the whole model on the text, in bits.
+    logits = np.asarray(whole)[0, :-1]
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    bits = -np.mean(log_p[np.arange(len(ids) - 1), ids[1:]]) / math.log(2)
+    assert lstm_bits_per_character(model, ids, streams=1, chunk=7) == pytest.approx(bits, rel=1e-5)
+    # An untrained model knows nothing: close to log2(vocabulary size).
+    assert abs(lstm_bits_per_character(model, ids, streams=3) - math.log2(vocab.size)) < 0.2
+
+
+def test_lstm_helpers_reject_bad_input(vocab):
+    from utils import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    import keras
+
+    from utils.char_lm import build_char_lm, build_step_model, lstm_bits_per_character
+
+    with pytest.raises(ValueError, match="units must be >= 1"):
+        build_char_lm(vocab.size, units=0)
+    with pytest.raises(ValueError, match="dropout must be"):
+        build_char_lm(vocab.size, dropout=1.0)
+    with pytest.raises(TypeError, match="must be a keras.Model"):
+        build_step_model("model")
+    dense_only = keras.Sequential([keras.Input((None, 2)), keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="one Embedding, one LSTM and one Dense"):
+        build_step_model(dense_only)
+    model = build_char_lm(vocab.size, units=4, embedding_dim=2)
+    with pytest.raises(ValueError, match="must be in 0"):
+        lstm_bits_per_character(model, [0, vocab.size])
+    with pytest.raises(ValueError, match="at least 2"):
+        lstm_bits_per_character(model, [0])
