@@ -152,7 +152,7 @@ def test_lstm_helpers_reject_bad_input(vocab):
         build_char_lm(vocab.size, units=0)
     with pytest.raises(ValueError, match="dropout must be"):
         build_char_lm(vocab.size, dropout=1.0)
-    with pytest.raises(TypeError, match="must be a keras.Model"):
+    with pytest.raises(TypeError, match=r"must be a keras\.Model"):
         build_step_model("model")
     dense_only = keras.Sequential([keras.Input((None, 2)), keras.layers.Dense(3)])
     with pytest.raises(ValueError, match="one Embedding, one LSTM and one Dense"):
