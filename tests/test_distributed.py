@@ -1,0 +1,128 @@
+"""utils.distributed: ports on loopback only, TF_CONFIG per worker, workers always stopped, clear errors.
+
+The worker programs here are one-line Python commands, so these tests take seconds; lesson 53 runs the real
+two-worker training (and `make test` runs the lesson).
+"""
+
+import os
+import socket
+import sys
+import time
+
+import pytest
+
+from utils.distributed import (
+    LOOPBACK,
+    WorkerError,
+    free_loopback_ports,
+    make_regression_data,
+    make_tf_config,
+    run_workers,
+    worker_command,
+)
+
+PY = sys.executable
+
+
+def test_free_ports_are_distinct_and_bindable_on_loopback():
+    ports = free_loopback_ports(3)
+    assert len(set(ports)) == 3
+    for port in ports:
+        with socket.socket() as sock:
+            sock.bind((LOOPBACK, port))
+
+
+def test_tf_config_lists_every_worker_on_loopback_with_its_own_index():
+    configs = [make_tf_config([30001, 30002], index) for index in range(2)]
+    assert [config["task"] for config in configs] == [{"type": "worker", "index": 0}, {"type": "worker", "index": 1}]
+    assert configs[0]["cluster"] == configs[1]["cluster"] == {"worker": ["127.0.0.1:30001", "127.0.0.1:30002"]}
+
+
+@pytest.mark.parametrize(("ports", "index", "error", "match"), [
+    ([], 0, ValueError, "ports is empty"),
+    ([30001, 30001], 0, ValueError, "distinct"),
+    ([0], 0, ValueError, r"1\.\.65535"),
+    (["30001"], 0, TypeError, "whole number"),
+    ([30001, 30002], 2, ValueError, r"index must be in 0\.\.1"),
+    ([30001], 0.0, TypeError, "index must be a whole number"),
+])
+def test_tf_config_rejects_bad_input(ports, index, error, match):
+    with pytest.raises(error, match=match):
+        make_tf_config(ports, index)
+
+
+def test_workers_get_their_tf_config_and_results_come_back_in_order():
+    report = [PY, "-c", "import os; print('noise'); print(os.environ['TF_CONFIG'])"]
+    results = run_workers(2, report, timeout_s=30)
+    assert [result["task"]["index"] for result in results] == [0, 1]
+    hosts = [address.split(":")[0] for address in results[0]["cluster"]["worker"]]
+    assert hosts == [LOOPBACK, LOOPBACK]
+
+
+def test_extra_environment_reaches_the_workers():
+    report = [PY, "-c", "import json, os; print(json.dumps({'x': os.environ['COURSE_X']}))"]
+    assert run_workers(1, report, timeout_s=30, env={"COURSE_X": "7"}) == [{"x": "7"}]
+
+
+def test_a_failing_worker_raises_and_the_others_are_stopped(tmp_path):
+    pid_file = tmp_path / "pids"
+    # worker 1 fails at once; worker 0 records its pid and would sleep for a minute
+    program = ("import json, os, sys, time\n"
+               "index = json.loads(os.environ['TF_CONFIG'])['task']['index']\n"
+               f"open({str(pid_file)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+               "if index == 1:\n    sys.exit('worker one gives up')\n"
+               "time.sleep(60)\n")
+    started = time.monotonic()
+    with pytest.raises(WorkerError, match=r"(?s)worker 1 exited with status 1.*worker one gives up"):
+        run_workers(2, [PY, "-c", program], timeout_s=30)
+    assert time.monotonic() - started < 20
+    for pid in map(int, pid_file.read_text().split()):
+        assert not pid_alive(pid)
+
+
+def test_timeout_stops_every_worker(tmp_path):
+    pid_file = tmp_path / "pids"
+    program = f"import os, time; open({str(pid_file)!r}, 'a').write(f'{{os.getpid()}}\\n'); time.sleep(60)"
+    with pytest.raises(TimeoutError, match=r"timeout_s=1\.5 s; they were stopped"):
+        run_workers(2, [PY, "-c", program], timeout_s=1.5)
+    pids = list(map(int, pid_file.read_text().split()))
+    assert len(pids) == 2
+    assert not any(pid_alive(pid) for pid in pids)
+
+
+def test_worker_without_json_result_raises():
+    with pytest.raises(WorkerError, match="printed no JSON result line"):
+        run_workers(1, [PY, "-c", "print('done')"], timeout_s=30)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"num_workers": 0}, ValueError, "num_workers must be >= 1"),
+    ({"num_workers": 2.0}, TypeError, "num_workers must be a whole number"),
+    ({"num_workers": 1, "command": "python -m utils.distributed"}, TypeError, "list of strings"),
+    ({"num_workers": 1, "command": []}, ValueError, "command is empty"),
+    ({"num_workers": 1, "timeout_s": 0}, ValueError, "timeout_s must be"),
+])
+def test_run_workers_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        run_workers(**kwargs)
+
+
+def test_worker_command_and_data():
+    assert worker_command(3, python="py") == ["py", "-m", "utils.distributed", "--steps", "3"]
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        worker_command(0)
+    x, y = make_regression_data(4, timesteps=3)
+    assert x.shape == (4, 3, 1) and y.shape == (4, 1)
+
+
+def pid_alive(pid: int) -> bool:
+    """True while a process with this id exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,440 @@
+"""Train one Keras model on several devices and on several worker processes.
+
+Why this module exists: lesson 53 shows that the same model code runs on one
+device, on two devices of one machine (``tf.distribute.MirroredStrategy``) and
+on two worker processes that talk over the network
+(``tf.distribute.MultiWorkerMirroredStrategy``). The workers are separate
+Python programs, so their code cannot live in the notebook; it lives here, and
+the lesson starts them with :func:`run_workers`, which
+
+* picks free ports on the loopback address ``127.0.0.1`` only, so nothing
+  listens on the machine's network;
+* gives each worker its own ``TF_CONFIG`` (the cluster and the worker's place
+  in it), the way a real cluster gives one to each host;
+* waits with a time limit and *always* stops every worker it started, also
+  when one fails or the limit is reached.
+
+Run a worker by hand (it reads ``TF_CONFIG`` from the environment; without one
+it trains alone)::
+
+    python -m utils.distributed --steps 8
+
+It prints one JSON line: the loss after each step and a checksum of the final
+weights. ``import utils.distributed`` does not import TensorFlow; the training
+functions import it when called.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "LOOPBACK",
+    "WorkerError",
+    "free_loopback_ports",
+    "import_tensorflow_with_cpu_devices",
+    "make_regression_data",
+    "make_tf_config",
+    "run_workers",
+    "train_with_strategy",
+    "worker_command",
+]
+
+LOOPBACK = "127.0.0.1"
+STDERR_TAIL_CHARS = 2000
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed: it exited with an error or printed no result."""
+
+
+def _check_count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number; received {value!r} of type {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1; received {name}={value}. Pass e.g. {name}=2.")
+    return value
+
+
+def free_loopback_ports(count: int) -> list[int]:
+    """Ask the operating system for ``count`` distinct free TCP ports on 127.0.0.1.
+
+    Each port is found by binding a socket to port 0 on the loopback address
+    (the system picks a free one); all sockets stay open until every port is
+    known, so the ports are distinct, and are closed before returning so the
+    workers can bind them. Lesson 53 uses it through :func:`run_workers`.
+
+    Args:
+        count: How many ports (one per worker).
+
+    Returns:
+        The port numbers.
+
+    Raises:
+        TypeError: If ``count`` is not a whole number.
+        ValueError: If ``count`` is smaller than 1.
+
+    Example:
+        >>> ports = free_loopback_ports(2)
+        >>> len(set(ports)), all(1024 <= port <= 65535 for port in ports)
+        (2, True)
+    """
+    _check_count("count", count)
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(sock)
+            sock.bind((LOOPBACK, 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> dict[str, Any]:
+    """The ``TF_CONFIG`` of worker ``index`` in a cluster of workers at ``host:port``.
+
+    ``MultiWorkerMirroredStrategy`` reads this JSON from the environment
+    variable ``TF_CONFIG``: the same cluster list for every worker, and a
+    different ``task`` index for each. Worker 0 is the *chief*, the one that
+    writes checkpoints and logs on a real cluster. Lesson 53 introduces it.
+
+    Args:
+        ports: One port per worker.
+        index: This worker's position in the list, from 0.
+        host: The address every worker listens on; on a real cluster each
+            worker has its own host name, here all share the loopback address.
+
+    Returns:
+        A dictionary; pass ``json.dumps(...)`` of it as ``TF_CONFIG``.
+
+    Raises:
+        TypeError: If a port or the index is not a whole number.
+        ValueError: If ``ports`` is empty or repeats a port, a port is outside
+            1..65535, or ``index`` is not a position in ``ports``.
+
+    Example:
+        >>> make_tf_config([20001, 20002], index=1)
+        {'cluster': {'worker': ['127.0.0.1:20001', '127.0.0.1:20002']}, 'task': {'type': 'worker', 'index': 1}}
+    """
+    ports = list(ports)
+    if not ports:
+        raise ValueError("ports is empty; pass one port per worker, e.g. free_loopback_ports(2).")
+    for port in ports:
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError(f"each port must be a whole number; received {port!r} of type {type(port).__name__}.")
+        if not 1 <= port <= 65535:
+            raise ValueError(f"ports must lie in 1..65535; received {port}. Use free_loopback_ports(n).")
+    if len(set(ports)) != len(ports):
+        raise ValueError(f"ports must be distinct, one per worker; received {ports}.")
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TypeError(f"index must be a whole number; received {index!r} of type {type(index).__name__}.")
+    if not 0 <= index < len(ports):
+        raise ValueError(f"index must be in 0..{len(ports) - 1} for {len(ports)} workers; received index={index}.")
+    return {
+        "cluster": {"worker": [f"{host}:{port}" for port in ports]},
+        "task": {"type": "worker", "index": index},
+    }
+
+
+def worker_command(steps: int = 8, python: str | None = None) -> list[str]:
+    """The command line that starts one training worker of this module.
+
+    Example:
+        >>> worker_command(steps=4, python="python")
+        ['python', '-m', 'utils.distributed', '--steps', '4']
+    """
+    _check_count("steps", steps)
+    return [python or sys.executable, "-m", "utils.distributed", "--steps", str(steps)]
+
+
+def _tail(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as file:
+        return file.read()[-STDERR_TAIL_CHARS:]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """Kill every process that still runs and reap it, so none is left behind."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+    for process in processes:
+        process.wait()
+
+
+def run_workers(
+    num_workers: int,
+    command: Sequence[str] | None = None,
+    timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Start ``num_workers`` processes on 127.0.0.1, each with its ``TF_CONFIG``; return their results.
+
+    Every worker runs the same ``command`` with ``TF_CONFIG`` describing the
+    cluster (free loopback ports, see :func:`free_loopback_ports`) and its own
+    index. A worker reports by printing one JSON object as the last line of its
+    standard output. The function waits at most ``timeout_s`` seconds in all;
+    whatever happens (a worker fails, the time runs out, you interrupt the
+    kernel), it kills and reaps every worker before it returns or raises.
+    Lesson 53 introduces it.
+
+    Args:
+        num_workers: How many worker processes.
+        command: The program to run, as a list; by default a training worker of
+            this module (:func:`worker_command`).
+        timeout_s: Seconds to wait for all workers together.
+        env: Extra environment variables for the workers.
+
+    Returns:
+        One dictionary per worker, in index order: the JSON each printed.
+
+    Raises:
+        TypeError: If ``num_workers`` is not a whole number or ``command`` is
+            not a list of strings.
+        ValueError: If ``num_workers`` < 1, ``timeout_s`` <= 0 or ``command`` is empty.
+        WorkerError: If a worker exits with an error or prints no JSON line;
+            the message holds the end of its standard error.
+        TimeoutError: If the workers are not done within ``timeout_s``.
+
+    Example:
+        >>> report = [sys.executable, "-c", "import json, os; print(os.environ['TF_CONFIG'])"]
+        >>> [result["task"]["index"] for result in run_workers(2, report, timeout_s=30)]
+        [0, 1]
+    """
+    _check_count("num_workers", num_workers)
+    if command is None:
+        command = worker_command()
+    if isinstance(command, str) or not all(isinstance(part, str) for part in command):
+        raise TypeError(f"command must be a list of strings such as ['python', '-m', 'utils.distributed']; "
+                        f"received {command!r}.")
+    command = list(command)
+    if not command:
+        raise ValueError("command is empty; pass the program and its arguments, e.g. worker_command().")
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, int | float) or not timeout_s > 0:
+        raise ValueError(f"timeout_s must be a number of seconds > 0; received timeout_s={timeout_s!r}.")
+
+    ports = free_loopback_ports(num_workers)
+    processes: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory(prefix="workers-") as folder:
+        out_paths = [os.path.join(folder, f"worker{i}.out") for i in range(num_workers)]
+        err_paths = [os.path.join(folder, f"worker{i}.err") for i in range(num_workers)]
+        try:
+            for index in range(num_workers):
+                worker_env = {**os.environ, **(env or {}),
+                              "TF_CONFIG": json.dumps(make_tf_config(ports, index))}
+                worker_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+                with open(out_paths[index], "w") as out, open(err_paths[index], "w") as err:
+                    processes.append(subprocess.Popen(command, stdout=out, stderr=err, env=worker_env,
+                                                      stdin=subprocess.DEVNULL))
+            deadline = time.monotonic() + timeout_s
+            while any(process.poll() is None for process in processes):
+                for index, process in enumerate(processes):
+                    if process.poll() not in (None, 0):
+                        raise WorkerError(f"worker {index} exited with status {process.returncode}; "
+                                          f"the end of its standard error:\n{_tail(err_paths[index])}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the {num_workers} workers did not finish within timeout_s={timeout_s} s; "
+                                       f"they were stopped. Raise timeout_s or give them less work. "
+                                       f"The end of worker 0's standard error:\n{_tail(err_paths[0])}")
+                time.sleep(0.05)
+            results = []
+            for index, process in enumerate(processes):
+                if process.returncode != 0:
+                    raise WorkerError(f"worker {index} exited with status {process.returncode}; "
+                                      f"the end of its standard error:\n{_tail(err_paths[index])}")
+                lines = [line for line in _tail(out_paths[index]).splitlines() if line.strip()]
+                try:
+                    results.append(json.loads(lines[-1]))
+                except (IndexError, json.JSONDecodeError):
+                    raise WorkerError(f"worker {index} printed no JSON result line; its output ended with "
+                                      f"{lines[-1:]!r}. A worker must print one JSON object last.") from None
+            return results
+        finally:
+            _stop(processes)
+
+
+def import_tensorflow_with_cpu_devices(num_devices: int = 2) -> ModuleType:
+    """Import TensorFlow quietly with the CPU split into ``num_devices`` logical devices.
+
+    ``MirroredStrategy`` keeps one copy of the model per device. A laptop has
+    one CPU device, so lesson 53 splits it into two *logical* devices
+    (``tf.config.set_logical_device_configuration``) to show two replicas. The
+    split must happen before TensorFlow runs its first operation, so call this
+    in the setup cell *instead of* ``import_tensorflow_quietly``.
+
+    Args:
+        num_devices: How many logical CPU devices.
+
+    Returns:
+        The ``tensorflow`` module.
+
+    Raises:
+        TypeError: If ``num_devices`` is not a whole number.
+        ValueError: If ``num_devices`` < 1.
+        RuntimeError: If TensorFlow already runs with another number of CPU
+            devices: restart the kernel and call this first.
+
+    Example:
+        >>> tf = import_tensorflow_with_cpu_devices(2)  # doctest: +SKIP
+        >>> [device.name for device in tf.config.list_logical_devices("CPU")]  # doctest: +SKIP
+        ['/device:CPU:0', '/device:CPU:1']
+    """
+    _check_count("num_devices", num_devices)
+    from utils.startup import _descriptor_2_captured, import_tensorflow_quietly, remove_startup_noise
+
+    if "tensorflow" in sys.modules:
+        tf = sys.modules["tensorflow"]
+        found = len(tf.config.list_logical_devices("CPU"))
+        if found != num_devices:
+            raise RuntimeError(f"TensorFlow already runs with {found} CPU device(s); it cannot be split into "
+                               f"{num_devices} now. Restart the kernel and call "
+                               f"import_tensorflow_with_cpu_devices({num_devices}) first in the setup cell.")
+        return tf
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    captured: list[str] = []
+    try:
+        with _descriptor_2_captured() as captured:
+            import tensorflow as tf
+
+            cpu = tf.config.list_physical_devices("CPU")[0]
+            tf.config.set_logical_device_configuration(
+                cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(num_devices)])
+            tf.transpose(tf.constant([[True]]))  # the first operation, and oneDNN's one-off DT_BOOL note
+    except BaseException:
+        sys.stderr.write("".join(captured))
+        raise
+    sys.stderr.write(remove_startup_noise("".join(captured)))
+    sys.stderr.flush()
+    return import_tensorflow_quietly()
+
+
+def make_regression_data(num_samples: int = 256, timesteps: int = 20, seed: int = 0):
+    """A toy sequence regression: the target is the sum of a noise sequence.
+
+    Example:
+        >>> x, y = make_regression_data(8, timesteps=5)
+        >>> x.shape, y.shape, bool(abs(x.sum(axis=1) - y).max() < 1e-5)
+        ((8, 5, 1), (8, 1), True)
+    """
+    import numpy as np
+
+    _check_count("num_samples", num_samples)
+    _check_count("timesteps", timesteps)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(num_samples, timesteps, 1)).astype("float32")
+    return x, x.sum(axis=1)
+
+
+def train_with_strategy(
+    strategy: Any,
+    x,
+    y,
+    steps: int = 8,
+    batch_size: int = 64,
+    units: int = 8,
+    learning_rate: float = 1e-2,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """Train ``LSTM(units) → Dense(1)`` for ``steps`` steps of ``batch_size`` windows under ``strategy``.
+
+    A short custom training loop (``strategy.run`` on each replica, gradients
+    summed over all replicas) so that the same code runs under the default
+    strategy, ``MirroredStrategy`` and ``MultiWorkerMirroredStrategy``. The
+    batches are taken in order (no shuffle) and each global batch is split
+    between the replicas (``AutoShardPolicy.DATA``), so every strategy sees
+    the same data. Lesson 53 introduces it.
+
+    Args:
+        strategy: A ``tf.distribute`` strategy (``tf.distribute.get_strategy()``
+            for one device).
+        x: Inputs, shape ``(samples, timesteps, features)``.
+        y: Targets, shape ``(samples, 1)``.
+        steps: Training steps; the batches cycle through the data.
+        batch_size: The *global* batch size, divided between the replicas.
+        units: LSTM units.
+        learning_rate: Adam's learning rate.
+        seed: Seed of the initial weights.
+
+    Returns:
+        ``{"losses": [...], "weights_sum": float, "replicas": int}``: the mean
+        squared error of each step's global batch, the sum of all final
+        weights (a cheap fingerprint), and the number of replicas.
+
+    Raises:
+        TypeError: If ``steps``, ``batch_size`` or ``units`` is not a whole number.
+        ValueError: If one of them is < 1, or ``batch_size`` does not divide
+            between the replicas.
+    """
+    for name, value in (("steps", steps), ("batch_size", batch_size), ("units", units)):
+        _check_count(name, value)
+    if batch_size % strategy.num_replicas_in_sync:
+        raise ValueError(f"batch_size={batch_size} does not divide between {strategy.num_replicas_in_sync} "
+                         "replicas; pick a multiple of strategy.num_replicas_in_sync.")
+    import keras
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    train_ds = (tf.data.Dataset.from_tensor_slices((x, y)).repeat().batch(batch_size, drop_remainder=True)
+                .with_options(options))
+    with strategy.scope():
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.LSTM(units), keras.layers.Dense(1)])
+        optimizer = keras.optimizers.Adam(learning_rate)
+        optimizer.build(model.trainable_variables)
+
+    def replica_step(x_batch, y_batch):
+        with tf.GradientTape() as tape:
+            per_window = keras.losses.mean_squared_error(y_batch, model(x_batch, training=True))
+            loss = tf.nn.compute_average_loss(per_window, global_batch_size=batch_size)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    @tf.function
+    def train_step(x_batch, y_batch):
+        per_replica = strategy.run(replica_step, args=(x_batch, y_batch))
+        return strategy.reduce("SUM", per_replica, axis=None)
+
+    batches = iter(strategy.experimental_distribute_dataset(train_ds))
+    losses = [float(train_step(*next(batches))) for _ in range(steps)]
+    weights_sum = float(sum(tf.reduce_sum(weight).numpy() for weight in model.trainable_variables))
+    return {"losses": losses, "weights_sum": weights_sum, "replicas": int(strategy.num_replicas_in_sync)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train as one worker of the cluster in ``TF_CONFIG`` (alone without it); print one JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m utils.distributed", description=main.__doc__)
+    parser.add_argument("--steps", type=int, default=8, help="training steps (default 8)")
+    parser.add_argument("--batch-size", type=int, default=64, help="global batch size (default 64)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    started = time.perf_counter()
+    if "TF_CONFIG" in os.environ:
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    else:
+        strategy = tf.distribute.get_strategy()
+    x, y = make_regression_data()
+    result = train_with_strategy(strategy, x, y, steps=args.steps, batch_size=args.batch_size)
+    task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
+    result.update(index=task.get("index", 0), seconds=round(time.perf_counter() - started, 2))
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
