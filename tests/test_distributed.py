@@ -108,9 +108,11 @@ def test_run_workers_rejects_bad_input(kwargs, error, match):
 
 
 def test_worker_command_and_data():
-    assert worker_command(3, python="py") == ["py", "-m", "utils.distributed", "--steps", "3"]
+    assert worker_command(3, 66, python="py") == ["py", "-m", "utils.distributed", "--steps", "3", "--batch-size", "66"]
     with pytest.raises(ValueError, match="steps must be >= 1"):
         worker_command(0)
+    with pytest.raises(TypeError, match="batch_size must be a whole number"):
+        worker_command(8, batch_size=6.5)
     x, y = make_regression_data(4, timesteps=3)
     assert x.shape == (4, 3, 1) and y.shape == (4, 1)
 

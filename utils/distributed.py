@@ -148,15 +148,28 @@ def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> di
     }
 
 
-def worker_command(steps: int = 8, python: str | None = None) -> list[str]:
-    """The command line that starts one training worker of this module.
+def worker_command(steps: int = 8, batch_size: int = 64, python: str | None = None) -> list[str]:
+    """The command line that starts one training worker of this module (see :func:`main`).
+
+    Args:
+        steps: Training steps.
+        batch_size: The global batch size; it must divide between all replicas.
+        python: The Python interpreter; this one by default.
+
+    Returns:
+        The command as a list, for :func:`run_workers`.
+
+    Raises:
+        TypeError: If ``steps`` or ``batch_size`` is not a whole number.
+        ValueError: If one of them is < 1.
 
     Example:
         >>> worker_command(steps=4, python="python")
-        ['python', '-m', 'utils.distributed', '--steps', '4']
+        ['python', '-m', 'utils.distributed', '--steps', '4', '--batch-size', '64']
     """
     _check_count("steps", steps)
-    return [python or sys.executable, "-m", "utils.distributed", "--steps", str(steps)]
+    _check_count("batch_size", batch_size)
+    return [python or sys.executable, "-m", "utils.distributed", "--steps", str(steps), "--batch-size", str(batch_size)]
 
 
 def _tail(path: str) -> str:
