@@ -14,6 +14,7 @@ from utils.baselines import (
     seasonal_naive_forecast,
     skill_score,
 )
+from utils.cudnn import CudnnEligibility, cudnn_eligibility
 from utils.datasets import (
     SeriesScaler,
     Split,
@@ -26,6 +27,14 @@ from utils.datasets import (
     sine_wave,
 )
 from utils.diagnostics import ForecastDiagnosis, diagnose_forecast
+from utils.distributed import (
+    import_tensorflow_with_cpu_devices,
+    make_regression_data,
+    make_tf_config,
+    run_workers,
+    train_with_strategy,
+    worker_command,
+)
 from utils.forecasting import recursive_forecast
 from utils.gru_numpy import gru_forward
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
@@ -48,6 +57,7 @@ from utils.text import load_first_names, load_moby_dick, load_movie_sentences, n
 from utils.weather import fill_gaps, find_gaps, load_nyc_weather
 
 __all__ = [
+    "CudnnEligibility",
     "FitProgress",
     "ForecastDiagnosis",
     "LSTMStep",
@@ -56,6 +66,7 @@ __all__ = [
     "Split",
     "chronological_split",
     "cosine_wave",
+    "cudnn_eligibility",
     "diagnose_forecast",
     "draw_lstm_cell",
     "draw_sequence_modes",
@@ -66,6 +77,7 @@ __all__ = [
     "get_alt_text",
     "gru_forward",
     "import_tensorflow_quietly",
+    "import_tensorflow_with_cpu_devices",
     "load_first_names",
     "load_italy_power_demand",
     "load_japanese_vowels",
@@ -77,6 +89,8 @@ __all__ = [
     "lstm_step",
     "mackey_glass",
     "mae",
+    "make_regression_data",
+    "make_tf_config",
     "make_windows",
     "name_part",
     "persistence_forecast",
@@ -88,12 +102,15 @@ __all__ = [
     "recursive_forecast",
     "remove_startup_noise",
     "rmse",
+    "run_workers",
     "seasonal_naive_forecast",
     "set_alt_text",
     "sigmoid",
     "sine_wave",
     "skill_score",
+    "train_with_strategy",
     "use_course_style",
+    "worker_command",
 ]
 
 
