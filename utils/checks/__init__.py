@@ -28,6 +28,7 @@ The modules:
 * :mod:`utils.checks.cosine`: :data:`cosine_exercise` (``notebooks/22_exercise_cosine_wave.ipynb``).
 * :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
 * :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
+* :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/33_exercise_adding_problem.ipynb``).
 
 To add an exercise: write ``utils/checks/<topic>.py`` with a subclass of
 :class:`Exercise` (its hints, and a ``_check(answer, model)`` that measures
@@ -42,6 +43,13 @@ Importing this package does not import TensorFlow: the checks only measure the
 model they are given.
 """
 
+from utils.checks.adding import (
+    ADDING_MAX_RATIO,
+    ADDING_TIMESTEPS,
+    AddingExercise,
+    adding_exercise,
+    adding_problem,
+)
 from utils.checks.base import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -63,10 +71,12 @@ from utils.checks.tuning import (
 
 #: Every exercise object, by the name the notebooks use.
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise)
+    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise)
 }
 
 __all__ = [
+    "ADDING_MAX_RATIO",
+    "ADDING_TIMESTEPS",
     "BEGIN_SOLUTION",
     "COSINE_DT",
     "COSINE_MAX_RATIO",
@@ -80,10 +90,13 @@ __all__ = [
     "TUNING_DEFAULT_WINDOW",
     "TUNING_HYPERPARAMETERS",
     "TUNING_MIN_TRIALS",
+    "AddingExercise",
     "CosineExercise",
     "CountingExercise",
     "Exercise",
     "TuningExercise",
+    "adding_exercise",
+    "adding_problem",
     "cosine_exercise",
     "counting_exercise",
     "make_exercise_notebook",

@@ -1,0 +1,160 @@
+"""utils.checks.adding (exercise 33): the check measures the learner's model on its own adding-problem sequences.
+
+The models here are built by hand instead of trained, so the tests take
+seconds: a one-unit linear SimpleRNN that adds up value times marker solves
+the adding problem exactly, and the wrong answers are that model's cheats
+(no recurrent layer, a recurrent layer that does nothing) and its mistakes
+(untrained, the wrong length, a value per step).
+"""
+
+import numpy as np
+import pytest
+
+from utils.checks import ADDING_MAX_RATIO, ADDING_TIMESTEPS, AddingExercise, adding_exercise, adding_problem
+from utils.checks import adding as adding_module
+
+
+def run_check(answer, capsys, **kwargs):
+    result = adding_exercise.check(answer, **kwargs)
+    assert isinstance(result, bool)
+    return result, capsys.readouterr().out
+
+
+def products(keras, inputs):
+    """value * marker at each step: (batch, timesteps, 1)."""
+    return keras.layers.Lambda(lambda x: x[..., :1] * x[..., 1:], output_shape=lambda s: (*s[:-1], 1))(inputs)
+
+
+def exact_recurrent_model(keras, timesteps=ADDING_TIMESTEPS):
+    """h_t = h_{t-1} + value_t * marker_t with a linear SimpleRNN(1): the sum, exactly."""
+    inputs = keras.Input(shape=(timesteps, 2))
+    rnn = keras.layers.SimpleRNN(1, activation="linear")
+    outputs = keras.layers.Dense(1)(rnn(products(keras, inputs)))
+    model = keras.Model(inputs, outputs)
+    rnn.set_weights([np.ones((1, 1)), np.ones((1, 1)), np.zeros(1)])
+    model.layers[-1].set_weights([np.ones((1, 1)), np.zeros(1)])
+    return model
+
+
+def test_adding_problem_makes_the_lessons_sequences():
+    x, y = adding_problem(200, 20, seed=3)
+    assert x.shape == (200, 20, 2) and y.shape == (200, 1) and x.dtype == y.dtype == np.float32
+    markers = x[:, :, 1]
+    assert np.all(markers.sum(axis=1) == 2)
+    assert np.all(markers[:, :10].sum(axis=1) == 1) and np.all(markers[:, 10:].sum(axis=1) == 1)
+    np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * markers).sum(axis=1), rtol=1e-6)
+    again, _ = adding_problem(200, 20, seed=3)
+    np.testing.assert_array_equal(x, again)
+
+
+@pytest.mark.parametrize(
+    "args, error, message",
+    [
+        ((0, 10, 0), ValueError, r"num_sequences must be >= 1; received num_sequences=0"),
+        ((5, 1, 0), ValueError, r"timesteps must be >= 2 \(one marker in each half"),
+        ((5, 10, -1), ValueError, r"seed must be >= 0; received seed=-1"),
+        ((5.0, 10, 0), TypeError, r"num_sequences must be an integer; received 5.0"),
+        ((5, "10", 0), TypeError, r"timesteps must be an integer; received '10'"),
+        ((5, 10, None), TypeError, r"seed must be an integer; received None"),
+    ],
+)
+def test_adding_problem_rejects_bad_arguments_clearly(args, error, message):
+    with pytest.raises(error, match=message):
+        adding_problem(*args)
+
+
+def test_the_check_draws_its_own_sequences_at_the_exercise_length():
+    x, y = adding_module._check_sequences()
+    assert x.shape == (adding_module.ADDING_CHECK_SEQUENCES, ADDING_TIMESTEPS, 2)
+    for seed in range(100):  # not the sequences of any small seed a notebook would use
+        assert not np.array_equal(adding_problem(10, ADDING_TIMESTEPS, seed)[0], x[:10])
+
+
+def test_an_exact_recurrent_model_passes(keras, capsys):
+    result, out = run_check(exact_recurrent_model(keras), capsys)
+    assert result is True
+    assert out.startswith("Correct: your model's MSE on 2,000 new sequences of 50 steps is ")
+    assert "SimpleRNN" in out
+
+
+def test_a_model_without_a_recurrent_layer_fails_even_when_exact(keras, capsys):
+    inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+    dense = keras.layers.Dense(1, use_bias=False)
+    model = keras.Model(inputs, dense(keras.layers.Flatten()(products(keras, inputs))))
+    dense.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert out.startswith("Not yet: your model is accurate")
+    assert "no recurrent layer (its layers: InputLayer, Lambda, Flatten, Dense)" in out
+
+
+def test_a_recurrent_layer_that_does_no_work_fails(keras, capsys):
+    inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+    summed = keras.layers.Dense(1, use_bias=False, trainable=False)
+    exact = summed(keras.layers.Flatten()(products(keras, inputs)))
+    ignored = keras.layers.Dense(1, use_bias=False, trainable=False)
+    idle = ignored(keras.layers.GRU(4)(inputs))
+    model = keras.Model(inputs, keras.layers.Add()([exact, idle]))
+    summed.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
+    ignored.set_weights([np.zeros((4, 1))])
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert "do not depend on its GRU" in out
+
+
+def test_an_untrained_gru_is_no_better_than_the_mean(keras, capsys):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(ADDING_TIMESTEPS, 2)), keras.layers.GRU(8), keras.layers.Dense(1)])
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert out.startswith("Not yet: your model's MSE on 2,000 new sequences of 50 steps is ")
+    assert "always predicting the mean target (1) scores 0.1" in out
+    assert "the bar is a tenth of that" in out and ADDING_MAX_RATIO == 0.1
+    assert "no better than predicting the mean" in out
+
+
+def test_a_partly_trained_model_is_told_to_train_longer(keras, capsys):
+    model = exact_recurrent_model(keras)
+    model.layers[-1].set_weights([np.full((1, 1), 0.6), np.full(1, 0.4)])  # 0.6 * sum + 0.4
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert "It has learned part of the task" in out
+
+
+def test_the_wrong_length_and_the_wrong_features_are_named(keras, capsys):
+    result, out = run_check(exact_recurrent_model(keras, timesteps=30), capsys)
+    assert result is False and "input is fixed to 30 steps" in out and "ADDING_TIMESTEPS = 50" in out
+    model = keras.Sequential([keras.Input(shape=(None, 3)), keras.layers.GRU(2), keras.layers.Dense(1)])
+    result, out = run_check(model, capsys)
+    assert result is False and "expects 3 features per step" in out
+
+
+def test_a_value_per_step_is_named(keras, capsys):
+    model = keras.Sequential([keras.Input(shape=(ADDING_TIMESTEPS, 2)), keras.layers.GRU(2, return_sequences=True),
+                              keras.layers.Dense(1)])
+    result, out = run_check(model, capsys)
+    assert result is False and "return_sequences=False" in out and "(2000, 50, 1)" in out
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (lambda x: x[:, :, 0].sum(axis=1), "not a function"),
+        (np.zeros((2000, 1)), "not its predictions"),
+        (None, "Not attempted yet"),
+    ],
+)
+def test_answers_that_are_not_a_model_are_named(answer, expected, capsys):
+    result, out = run_check(answer, capsys)
+    assert result is False and expected in out
+
+
+def test_two_different_models_are_refused(keras, capsys):
+    result, out = run_check(exact_recurrent_model(keras), capsys, model=exact_recurrent_model(keras))
+    assert result is False and "another one as model=" in out
+
+
+def test_the_hints_end_in_a_sketch_that_hands_in_the_model():
+    exercise = AddingExercise()
+    assert len(exercise.hints) == 3
+    assert "keras.layers.GRU(16)" in exercise.hints[2] and "adding_model = model" in exercise.hints[2]
