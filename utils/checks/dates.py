@@ -1,0 +1,182 @@
+"""Exercise 46: translate human-written dates into ISO form with a recurrent encoder–decoder.
+
+Why this module exists: it holds the check and hints of
+``notebooks/46_exercise_dates.ipynb``. The answer is a function
+``translate(texts) -> list[str]`` together with the trained Keras model it
+uses (``model=``). The check draws written dates when it runs, from the
+held-out ranges of :data:`utils.dates.HELD_OUT_RANGES` and with a seed that is
+not in the notebook, and measures the exact match of the function's ISO
+dates. It confirms the model has a recurrent layer and that the answers
+change when the model's weights are perturbed: a date parser written by hand
+(or ``dateutil``) can get many dates right, so right answers alone do not
+show that a network translated them.
+"""
+
+from __future__ import annotations
+
+from utils.checks.base import Exercise, describe, is_keras_model, perturbed_weights, recurrent_layers
+from utils.dates import HELD_OUT_RANGES, date_pairs
+
+__all__ = ["DATES_CASES", "DATES_MIN_EXACT", "DatesExercise", "dates_exercise"]
+
+#: How many written dates the check asks about, drawn when it runs from the held-out ranges.
+DATES_CASES = 400
+#: The smallest exact-match rate that passes (all ten characters right).
+DATES_MIN_EXACT = 0.95
+_CHECK_SEED = 2_718_281  # not shown in the notebook: the learner cannot tune to the check's dates
+#: With the model's weights perturbed, at least this many of the first _PROBE_CASES answers must change.
+_PROBE_CASES = 100
+_PROBE_MIN_CHANGED = 5
+
+_ASKS_FOR = (
+    "Why it matters: a parser written by hand (or dateutil.parser) reads many of these formats, so right answers "
+    "alone do not show that a network translated them. The exercise asks for an encoder–decoder whose decoding "
+    "loop calls your model."
+)
+
+
+def check_dates(seed: int = _CHECK_SEED, n: int = DATES_CASES) -> tuple[list[str], list[str]]:
+    """The check's written dates and their ISO forms, drawn from :data:`utils.dates.HELD_OUT_RANGES`.
+
+    Example:
+        >>> texts, isos = check_dates(seed=0, n=3)
+        >>> len(texts), all(len(iso) == 10 for iso in isos)
+        (3, True)
+    """
+    return date_pairs(n, seed=seed, within=HELD_OUT_RANGES)
+
+
+def _answers(function: object, texts: list[str]) -> tuple[list[str] | None, str | None]:
+    """The function's ISO dates for ``texts`` (given a copy), or None and what went wrong."""
+    try:
+        raw = function(list(texts))
+    except Exception as error:  # the learner's function: report, never crash the check
+        return None, f"your translate raised {type(error).__name__}: {error}"
+    if isinstance(raw, str) or raw is None:
+        return None, (f"your translate returned {describe(raw)}; expected a list with one ISO string per written "
+                      "date (it gets a list of strings and returns a list of strings)")
+    try:
+        answers = list(raw)
+    except TypeError:
+        return None, f"your translate returned {describe(raw)}; expected a list of strings"
+    if len(answers) != len(texts):
+        return None, (f"your translate returned {len(answers)} answers for {len(texts)} dates; expected one per date "
+                      "(decode the whole batch, keep the order)")
+    if not all(isinstance(a, str) for a in answers):
+        bad = next(a for a in answers if not isinstance(a, str))
+        return None, (f"your translate returned {describe(bad)} among its answers; expected strings such as "
+                      "'2021-03-03' (decode the ids with utils.dates.decode_iso)")
+    return answers, None
+
+
+class DatesExercise(Exercise):
+    """Exercise 46: translate written dates into ISO dates with a recurrent encoder–decoder.
+
+    The answer is a function ``translate(texts) -> list[str]`` that takes a
+    list of written dates and returns their ISO forms (``"2021-03-03"``), and
+    ``model=``, the trained Keras model it uses. The check draws
+    :data:`DATES_CASES` dates in every format from the held-out ranges when
+    it runs and wants at least :data:`DATES_MIN_EXACT` of them exactly right.
+    The model must have a recurrent layer, and perturbing its weights must
+    change some answers. A function that raises or returns something other
+    than a list of strings fails; the check itself never raises.
+
+    Used in ``notebooks/46_exercise_dates.ipynb`` as :data:`dates_exercise`.
+
+    Example:
+        >>> dates_exercise.check(lambda texts: ["2021-03-03"] * len(texts))  # doctest: +ELLIPSIS
+        Not yet: 0 of 400 held-out dates exactly right (0.0 %); ...
+        False
+    """
+
+    def __init__(self):
+        super().__init__(
+            name="dates_exercise",
+            stem="46_exercise_dates",
+            expected=(
+                "assign your function translate(texts) -> list[str] (it gets a list of written dates and returns "
+                "their ISO forms) and the trained model it uses"
+            ),
+            usage="dates_exercise.check(translate, model=dates_model)",
+            hints=(
+                ("Start from lesson 45: an encoder LSTM whose final states are the decoder LSTM's initial_state, "
+                 "trained with teacher forcing on the target shifted right behind START_ID. Add "
+                 "keras.layers.AdditiveAttention over the encoder's outputs: without it, long dates such as "
+                 "'Wednesday, the twenty-seventh of September 2023' are where the plain model fails. Train on "
+                 "date_pairs(..., exclude=HELD_OUT_RANGES), never on the held-out ranges."),
+                ("translate(texts) runs the encoder once on encode_dates(texts), then ISO_LENGTH decoder steps: each "
+                 "step's input is the previous step's argmax (START_ID at first) and its initial_state the states "
+                 "the previous step returned. Decode all dates as one batch with predict_on_batch, and return "
+                 "decode_iso(ids), a list of strings. If the exact match is low, train for another epoch or two; "
+                 "the check wants 95 % of 400 dates."),
+                ("The lesson's code does it: build_translator(attention=True), train(...) on the length batches, "
+                 "then\n\n"
+                 "def translate(texts):\n"
+                 "    return greedy_decode(dates_encode, dates_step, texts)\n\n"
+                 "dates_model = the training model (its encoder and decoder layers are the ones the step models "
+                 "use)\n"
+                 "dates_exercise.check(translate, model=dates_model)"),
+            ),
+        )
+
+    def _check(self, answer: object, model: object) -> bool:
+        if is_keras_model(answer):
+            print(
+                "Not yet: you passed a Keras model as the answer; this exercise wants your function "
+                "translate(texts) -> list[str], which decodes with the model, with the model beside it: "
+                "dates_exercise.check(translate, model=dates_model)."
+            )
+            return False
+        if not callable(answer):
+            print(
+                f"Not yet: expected a function translate(texts) -> list[str]; received {describe(answer)}. Define "
+                "it with def translate(texts): ... (it decodes with your model) and pass the function itself, "
+                "without (), with the model: dates_exercise.check(translate, model=dates_model)."
+            )
+            return False
+        texts, truth = check_dates()
+        answers, broken = _answers(answer, texts)
+        if broken is not None:
+            print(f"Not yet: {broken}.")
+            return False
+        right = [a == t for a, t in zip(answers, truth)]
+        exact = sum(right) / len(truth)
+
+        problem = self.model_problem(model, handed_in="a function")
+        if problem is None:
+            probe = texts[:_PROBE_CASES]
+            with perturbed_weights(model):
+                after, _ = _answers(answer, probe)
+            changed = _PROBE_CASES if after is None else sum(a != b for a, b in zip(after, answers))
+            if changed < _PROBE_MIN_CHANGED:
+                problem = (
+                    "your function does not use that model: with the model's weights perturbed only "
+                    f"{changed} of {_PROBE_CASES} answers change, so the answers come from somewhere else"
+                )
+
+        share = f"{sum(right)} of {len(truth)} held-out dates exactly right ({100 * exact:.1f} %)"
+        if exact >= DATES_MIN_EXACT and problem is None:
+            print(
+                f"Correct: {share}, at least {100 * DATES_MIN_EXACT:.0f} % needed; the dates come from the "
+                f"held-out ranges in every format, and the answers come from your model's "
+                f"{', '.join(recurrent_layers(model))}."
+            )
+            return True
+        if exact >= DATES_MIN_EXACT:
+            print(f"Not yet: {share}, but {problem}.")
+            print(_ASKS_FOR)
+            return False
+        print(f"Not yet: {share}; at least {100 * DATES_MIN_EXACT:.0f} % needed. For example:")
+        wrong = [(x, a, t) for x, a, t, ok in zip(texts, answers, truth, right) if not ok]
+        for text, got, want in sorted(wrong, key=lambda w: -len(w[0]))[:3]:
+            print(f"  {text!r}: you wrote {got!r}, the answer is {want!r}")
+        long_wrong = sum(len(x) > 24 for x, _, _ in wrong)
+        if wrong and long_wrong / len(wrong) > 0.5:
+            print(f"  {long_wrong} of the {len(wrong)} misses are long dates (more than 24 characters): "
+                  "add attention over the encoder's outputs, or train longer.")
+        if problem is not None:
+            print(f"And {problem}.")
+        return False
+
+
+dates_exercise = DatesExercise()
