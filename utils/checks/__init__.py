@@ -29,6 +29,7 @@ The modules:
 * :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
 * :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
 * :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/33_exercise_adding_problem.ipynb``).
+* :mod:`utils.checks.name_writer`: :data:`name_writer_exercise` (``notebooks/44_exercise_name_writer.ipynb``).
 
 To add an exercise: write ``utils/checks/<topic>.py`` with a subclass of
 :class:`Exercise` (its hints, and a ``_check(answer, model)`` that measures
@@ -61,6 +62,13 @@ from utils.checks.base import (
 )
 from utils.checks.cosine import COSINE_DT, COSINE_MAX_RATIO, COSINE_WINDOW, CosineExercise, cosine_exercise
 from utils.checks.counting import COUNTING_CASES, COUNTING_TOLERANCE, CountingExercise, counting_exercise
+from utils.checks.name_writer import (
+    NAME_ALPHABET,
+    NAME_VOCAB_SIZE,
+    NameWriterExercise,
+    encode_names,
+    name_writer_exercise,
+)
 from utils.checks.tuning import (
     TUNING_DEFAULT_WINDOW,
     TUNING_HYPERPARAMETERS,
@@ -71,7 +79,7 @@ from utils.checks.tuning import (
 
 #: Every exercise object, by the name the notebooks use.
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise)
+    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise, name_writer_exercise)
 }
 
 __all__ = [
@@ -85,6 +93,8 @@ __all__ = [
     "COUNTING_TOLERANCE",
     "END_SOLUTION",
     "EXERCISES",
+    "NAME_ALPHABET",
+    "NAME_VOCAB_SIZE",
     "SOLUTION_TAG",
     "STARTER_PREFIX",
     "TUNING_DEFAULT_WINDOW",
@@ -94,12 +104,15 @@ __all__ = [
     "CosineExercise",
     "CountingExercise",
     "Exercise",
+    "NameWriterExercise",
     "TuningExercise",
     "adding_exercise",
     "adding_problem",
     "cosine_exercise",
     "counting_exercise",
+    "encode_names",
     "make_exercise_notebook",
+    "name_writer_exercise",
     "solution_code",
     "tuning_exercise",
 ]
