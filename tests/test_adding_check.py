@@ -64,7 +64,7 @@ def test_adding_problem_rejects_bad_arguments_clearly(args, error, message):
 
 
 def test_the_check_draws_its_own_sequences_at_the_exercise_length():
-    x, y = adding_module._check_sequences()
+    x, _ = adding_module._check_sequences()
     assert x.shape == (adding_module.ADDING_CHECK_SEQUENCES, ADDING_TIMESTEPS, 2)
     for seed in range(100):  # not the sequences of any small seed a notebook would use
         assert not np.array_equal(adding_problem(10, ADDING_TIMESTEPS, seed)[0], x[:10])
