@@ -29,6 +29,7 @@ The modules:
 * :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
 * :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
 * :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/33_exercise_adding_problem.ipynb``).
+* :mod:`utils.checks.names`: :data:`names_exercise` (``notebooks/42_exercise_names.ipynb``).
 * :mod:`utils.checks.name_writer`: :data:`name_writer_exercise` (``notebooks/44_exercise_name_writer.ipynb``).
 
 To add an exercise: write ``utils/checks/<topic>.py`` with a subclass of
@@ -69,6 +70,7 @@ from utils.checks.name_writer import (
     encode_names,
     name_writer_exercise,
 )
+from utils.checks.names import NAMES_BAR_SHARE, NamesExercise, names_exercise
 from utils.checks.tuning import (
     TUNING_DEFAULT_WINDOW,
     TUNING_HYPERPARAMETERS,
@@ -79,7 +81,8 @@ from utils.checks.tuning import (
 
 #: Every exercise object, by the name the notebooks use.
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise, name_writer_exercise)
+    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise, name_writer_exercise,
+                                       names_exercise)
 }
 
 __all__ = [
@@ -93,6 +96,7 @@ __all__ = [
     "COUNTING_TOLERANCE",
     "END_SOLUTION",
     "EXERCISES",
+    "NAMES_BAR_SHARE",
     "NAME_ALPHABET",
     "NAME_VOCAB_SIZE",
     "SOLUTION_TAG",
@@ -105,6 +109,7 @@ __all__ = [
     "CountingExercise",
     "Exercise",
     "NameWriterExercise",
+    "NamesExercise",
     "TuningExercise",
     "adding_exercise",
     "adding_problem",
@@ -113,6 +118,7 @@ __all__ = [
     "encode_names",
     "make_exercise_notebook",
     "name_writer_exercise",
+    "names_exercise",
     "solution_code",
     "tuning_exercise",
 ]
