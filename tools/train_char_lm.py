@@ -45,6 +45,7 @@ import math
 import os
 import platform
 import resource
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -64,6 +65,14 @@ def load_text() -> str:
 
         return verify_data_file("moby_dick.txt").read_text(encoding="utf-8")
     return load_moby_dick()
+
+
+def _relative(path: Path) -> str:
+    """A path relative to the repository when it is inside it (the log must not depend on the checkout's place)."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def cpu_seconds() -> float:
@@ -149,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     log = {
         "what": "character-level LSTM language model on Moby Dick, trained by tools/train_char_lm.py",
-        "command": "python tools/train_char_lm.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "settings": {key: (str(value) if isinstance(value, Path) else value) for key, value in vars(args).items()},
+        "command": shlex.join(["python", "tools/train_char_lm.py", *(sys.argv[1:] if argv is None else argv)]),
+        "settings": {key: (_relative(value) if isinstance(value, Path) else value) for key, value in vars(args).items()},
         "model": {"vocab_size": vocab.size, "units": args.units, "embedding_dim": args.embedding_dim, "dropout": args.dropout, "parameters": model.count_params()},
         "data": {
             "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),

@@ -481,7 +481,7 @@ def lstm_bits_per_character(model: Any, ids: Sequence[int] | np.ndarray, streams
     x, y, weight = (a.reshape(streams, per_stream) for a in (x, y, weight))
     units = step_model.input[1].shape[-1]
 
-    @tf.function
+    @tf.function(autograph=False)  # no Python control flow inside; skips AutoGraph's closure warning
     def score(x_chunk, y_chunk, w_chunk, h, c):
         logits, h, c = step_model([x_chunk, h, c], training=False)
         nats = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_chunk, logits=logits)
