@@ -31,6 +31,7 @@ The modules:
 * :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/33_exercise_adding_problem.ipynb``).
 * :mod:`utils.checks.names`: :data:`names_exercise` (``notebooks/42_exercise_names.ipynb``).
 * :mod:`utils.checks.name_writer`: :data:`name_writer_exercise` (``notebooks/44_exercise_name_writer.ipynb``).
+* :mod:`utils.checks.dates`: :data:`dates_exercise` (``notebooks/46_exercise_dates.ipynb``).
 
 To add an exercise: write ``utils/checks/<topic>.py`` with a subclass of
 :class:`Exercise` (its hints, and a ``_check(answer, model)`` that measures
@@ -63,6 +64,7 @@ from utils.checks.base import (
 )
 from utils.checks.cosine import COSINE_DT, COSINE_MAX_RATIO, COSINE_WINDOW, CosineExercise, cosine_exercise
 from utils.checks.counting import COUNTING_CASES, COUNTING_TOLERANCE, CountingExercise, counting_exercise
+from utils.checks.dates import DATES_CASES, DATES_MIN_EXACT, DatesExercise, dates_exercise
 from utils.checks.name_writer import (
     NAME_ALPHABET,
     NAME_VOCAB_SIZE,
@@ -82,7 +84,7 @@ from utils.checks.tuning import (
 #: Every exercise object, by the name the notebooks use.
 EXERCISES: dict[str, Exercise] = {
     exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise, name_writer_exercise,
-                                       names_exercise)
+                                       names_exercise, dates_exercise)
 }
 
 __all__ = [
@@ -94,6 +96,8 @@ __all__ = [
     "COSINE_WINDOW",
     "COUNTING_CASES",
     "COUNTING_TOLERANCE",
+    "DATES_CASES",
+    "DATES_MIN_EXACT",
     "END_SOLUTION",
     "EXERCISES",
     "NAMES_BAR_SHARE",
@@ -107,6 +111,7 @@ __all__ = [
     "AddingExercise",
     "CosineExercise",
     "CountingExercise",
+    "DatesExercise",
     "Exercise",
     "NameWriterExercise",
     "NamesExercise",
@@ -115,6 +120,7 @@ __all__ = [
     "adding_problem",
     "cosine_exercise",
     "counting_exercise",
+    "dates_exercise",
     "encode_names",
     "make_exercise_notebook",
     "name_writer_exercise",

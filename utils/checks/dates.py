@@ -159,7 +159,7 @@ class DatesExercise(Exercise):
             print(
                 f"Correct: {share}, at least {100 * DATES_MIN_EXACT:.0f} % needed; the dates come from the "
                 f"held-out ranges in every format, and the answers come from your model's "
-                f"{', '.join(recurrent_layers(model))}."
+                f"{', '.join(dict.fromkeys(recurrent_layers(model)))}."
             )
             return True
         if exact >= DATES_MIN_EXACT:
