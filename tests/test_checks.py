@@ -68,7 +68,15 @@ def trained(keras, x, y, *layers, epochs=20, seed=0, input_shape=(None, 1)):
 
 
 def test_every_exercise_is_registered_under_the_name_the_notebooks_use():
-    assert set(EXERCISES) == {"cosine_exercise", "counting_exercise", "tuning_exercise"}
+    assert set(EXERCISES) == {
+        "cosine_exercise",
+        "counting_exercise",
+        "tuning_exercise",
+        "adding_exercise",
+        "names_exercise",
+        "name_writer_exercise",
+        "dates_exercise",
+    }
     for name, exercise in EXERCISES.items():
         assert isinstance(exercise, Exercise) and exercise.name == name
         assert exercise.solutions_path.is_file(), f"{name} has no solved notebook at {exercise.solutions_path}"
@@ -147,6 +155,10 @@ def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
         "cosine_exercise": "22_exercise_cosine_wave",
         "tuning_exercise": "25_exercise_tuning",
         "counting_exercise": "23_exercise_counting",
+        "adding_exercise": "33_exercise_adding_problem",
+        "names_exercise": "42_exercise_names",
+        "name_writer_exercise": "44_exercise_name_writer",
+        "dates_exercise": "46_exercise_dates",
     }
     assert exercise.solutions_path == base.REPO_ROOT / "solutions" / f"{stems[exercise.name]}_solutions.ipynb"
 
