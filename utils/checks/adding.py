@@ -12,7 +12,6 @@ its weights perturbed, they move.
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
@@ -20,12 +19,12 @@ import numpy as np
 from utils.checks.base import (
     RECURRENT_LAYERS,
     Exercise,
-    _keras,
     describe,
     fmt,
     is_keras_model,
     keras_input_shape,
     layer_names,
+    perturbed_recurrent_weights,
     recurrent_layers,
 )
 
@@ -104,45 +103,6 @@ def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.nd
 def _check_sequences() -> tuple[np.ndarray, np.ndarray]:
     """The check's own sequences, drawn from a seed the notebook does not show."""
     return adding_problem(ADDING_CHECK_SEQUENCES, ADDING_TIMESTEPS, seed=_CHECK_SEED)
-
-
-def _recurrent_layer_objects(model) -> list:
-    """The recurrent layers themselves (RNN or Bidirectional), searched like :func:`recurrent_layers`."""
-    keras = _keras()
-    found, seen = [], set()
-
-    def walk(layer) -> None:
-        if id(layer) in seen:
-            return
-        seen.add(id(layer))
-        if isinstance(layer, (keras.layers.Bidirectional, keras.layers.RNN)):
-            found.append(layer)
-            return
-        inner = getattr(layer, "layer", None)
-        if isinstance(inner, keras.layers.Layer):
-            walk(inner)
-        for child in list(getattr(layer, "layers", []) or []):
-            walk(child)
-
-    walk(model)
-    return found
-
-
-@contextlib.contextmanager
-def _perturbed_recurrent_weights(model, seed: int = 0, scale: float = 0.5):
-    """Noise on the recurrent layers' weights only (as :func:`perturbed_weights` does for all), restored after."""
-    variables = [v for layer in _recurrent_layer_objects(model) for v in layer.trainable_weights]
-    saved = [np.array(v.numpy()) for v in variables]
-    rng = np.random.default_rng(seed)
-    try:
-        for variable, weights in zip(variables, saved):
-            if weights.dtype.kind == "f" and weights.size:
-                noise = rng.standard_normal(weights.shape) * scale * (float(weights.std()) + 0.05)
-                variable.assign((weights + noise).astype(weights.dtype))
-        yield
-    finally:
-        for variable, weights in zip(variables, saved):
-            variable.assign(weights)
 
 
 def _predictions(model, x: np.ndarray) -> tuple[np.ndarray | None, str | None]:
@@ -297,7 +257,7 @@ class AddingExercise(Exercise):
             )
         else:
             probe = x[:500]
-            with _perturbed_recurrent_weights(answer):
+            with perturbed_recurrent_weights(answer):
                 moved, _ = _predictions(answer, probe)
             change = math.inf if moved is None else float(np.sqrt(np.mean((moved - y_pred[:500]) ** 2)))
             if change < ADDING_MIN_DEPENDENCE:

@@ -319,6 +319,39 @@ def layer_names(model: Any) -> list[str]:
         return []
 
 
+def recurrent_layer_objects(model: Any) -> list[Any]:
+    """The recurrent layers inside a Keras model themselves, searched as :func:`recurrent_layers` says.
+
+    A ``Bidirectional`` wrapper is one entry (its two layers are not listed
+    again). Anything that is not a Keras layer has none.
+    """
+    keras = _keras()
+    if keras is None or not isinstance(model, keras.layers.Layer):
+        return []
+    found: list[Any] = []
+    seen: set[int] = set()
+
+    def walk(layer: Any) -> None:
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        if isinstance(layer, (keras.layers.Bidirectional, keras.layers.RNN)):
+            found.append(layer)
+            return
+        inner = getattr(layer, "layer", None)  # TimeDistributed and other wrappers
+        if isinstance(inner, keras.layers.Layer):
+            walk(inner)
+        try:
+            children = list(layer.layers) if hasattr(layer, "layers") else []
+        except Exception:
+            children = []
+        for child in children:
+            walk(child)
+
+    walk(model)
+    return found
+
+
 def recurrent_layers(model: Any) -> list[str]:
     """The recurrent layers inside a Keras model, searched through nested models and wrappers.
 
@@ -339,33 +372,12 @@ def recurrent_layers(model: Any) -> list[str]:
         []
     """
     keras = _keras()
-    if keras is None or not isinstance(model, keras.layers.Layer):
-        return []
-    found: list[str] = []
-    seen: set[int] = set()
-
-    def walk(layer: Any) -> None:
-        if id(layer) in seen:
-            return
-        seen.add(id(layer))
-        if isinstance(layer, keras.layers.Bidirectional):
-            found.append(f"Bidirectional({type(layer.forward_layer).__name__})")
-            return
-        if isinstance(layer, keras.layers.RNN):
-            found.append(type(layer).__name__)
-            return
-        inner = getattr(layer, "layer", None)  # TimeDistributed and other wrappers
-        if isinstance(inner, keras.layers.Layer):
-            walk(inner)
-        try:
-            children = list(layer.layers) if hasattr(layer, "layers") else []
-        except Exception:
-            children = []
-        for child in children:
-            walk(child)
-
-    walk(model)
-    return found
+    return [
+        f"Bidirectional({type(layer.forward_layer).__name__})"
+        if isinstance(layer, keras.layers.Bidirectional)
+        else type(layer).__name__
+        for layer in recurrent_layer_objects(model)
+    ]
 
 
 def keras_input_shape(model: object) -> tuple | None:
@@ -398,7 +410,24 @@ def perturbed_weights(model: Any, seed: int = 0, scale: float = 0.5) -> Iterator
         >>> with perturbed_weights(model):  # doctest: +SKIP
         ...     changed = model.predict(x, verbose=0)
     """
-    variables = list(model.trainable_weights)
+    with _perturbed(list(model.trainable_weights), seed, scale):
+        yield
+
+
+@contextlib.contextmanager
+def perturbed_recurrent_weights(model: Any, seed: int = 0, scale: float = 0.5) -> Iterator[None]:
+    """Like :func:`perturbed_weights`, on the weights of the model's recurrent layers only.
+
+    A check uses it to show that the recurrent part, not only a Dense layer
+    after it, decides the answers.
+    """
+    variables = [v for layer in recurrent_layer_objects(model) for v in layer.trainable_weights]
+    with _perturbed(variables, seed, scale):
+        yield
+
+
+@contextlib.contextmanager
+def _perturbed(variables: list[Any], seed: int, scale: float) -> Iterator[None]:
     saved = [np.array(variable.numpy()) for variable in variables]
     rng = np.random.default_rng(seed)
     try:

@@ -15,20 +15,19 @@ perturbed.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
 from utils.checks.base import (
     RECURRENT_LAYERS,
     Exercise,
-    _keras,
     describe,
     is_keras_model,
     layer_names,
+    perturbed_recurrent_weights,
     recurrent_layers,
 )
 
@@ -156,43 +155,6 @@ def _bits_per_character(model, x: np.ndarray, y: np.ndarray) -> tuple[float | No
     return float(-picked[real].mean() / math.log(2)), None
 
 
-def _recurrent_layer_objects(model) -> list:
-    keras = _keras()
-    found, seen = [], set()
-
-    def walk(layer) -> None:
-        if id(layer) in seen:
-            return
-        seen.add(id(layer))
-        if isinstance(layer, (keras.layers.Bidirectional, keras.layers.RNN)):
-            found.append(layer)
-            return
-        inner = getattr(layer, "layer", None)
-        if isinstance(inner, keras.layers.Layer):
-            walk(inner)
-        for child in list(getattr(layer, "layers", []) or []):
-            walk(child)
-
-    walk(model)
-    return found
-
-
-@contextlib.contextmanager
-def _perturbed_recurrent_weights(model, seed: int = 0, scale: float = 0.5) -> Iterator[None]:
-    """Noise on the recurrent layers' weights only, restored exactly afterwards."""
-    variables = [v for layer in _recurrent_layer_objects(model) for v in layer.trainable_weights]
-    saved = [np.array(v.numpy()) for v in variables]
-    rng = np.random.default_rng(seed)
-    try:
-        for variable, value in zip(variables, saved):
-            spread = float(np.std(value)) or 1.0
-            variable.assign(value + rng.normal(0.0, scale * spread, value.shape).astype(value.dtype))
-        yield
-    finally:
-        for variable, value in zip(variables, saved):
-            variable.assign(value)
-
-
 class NameWriterExercise(Exercise):
     """Exercise 44: a character-level LSTM language model of first names that beats a smoothed n-gram.
 
@@ -287,7 +249,7 @@ class NameWriterExercise(Exercise):
             print(f"Not yet: {problem}.")
             return False
         bar, best_n = ngram_bar()
-        with _perturbed_recurrent_weights(answer):
+        with perturbed_recurrent_weights(answer):
             moved, _ = _bits_per_character(answer, x, y)
         change = math.inf if moved is None else abs(moved - bits)
         measured = (

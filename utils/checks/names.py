@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from utils.checks.base import Exercise, describe, is_keras_model, perturbed_weights
+from utils.checks.base import Exercise, describe, is_keras_model, perturbed_weights, recurrent_layer_objects
 
 __all__ = ["NAMES_BAR_SHARE", "NamesBar", "NamesExercise", "names_bar", "names_exercise"]
 
@@ -83,31 +83,6 @@ def names_bar() -> NamesBar:
         bar = majority + NAMES_BAR_SHARE * (ngram - majority)
         _BAR = NamesBar(check["name"].tolist(), y_check.astype("int32"), majority, ngram, bar)
     return _BAR
-
-
-def _recurrent_layer_objects(model: Any) -> list[Any]:
-    """The outermost recurrent layers of a Keras model (a ``Bidirectional`` counts as one)."""
-    import keras
-
-    kinds = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN, keras.layers.RNN, keras.layers.Bidirectional)
-    found: list[Any] = []
-
-    def walk(layer: Any) -> None:
-        if isinstance(layer, kinds):
-            found.append(layer)
-            return
-        inner = getattr(layer, "layer", None)  # TimeDistributed and other wrappers
-        if isinstance(inner, keras.layers.Layer):
-            walk(inner)
-        try:
-            children = list(layer.layers) if hasattr(layer, "layers") else []
-        except Exception:
-            children = []
-        for child in children:
-            walk(child)
-
-    walk(model)
-    return found
 
 
 def _male_probabilities(model: Any, x: Any, n: int) -> tuple[np.ndarray | None, str | None]:
@@ -276,7 +251,7 @@ class NamesExercise(Exercise):
         probe_x, _ = _encode(answer, probe_names)
         before = p[:_PROBE_NAMES]
         change = 0.0
-        layers = _recurrent_layer_objects(model)
+        layers = recurrent_layer_objects(model)
         for number, layer in enumerate(layers):
             with perturbed_weights(layer, seed=number):
                 after, trouble = _male_probabilities(model, probe_x, len(probe_names))
