@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.lstm_numpy import _as_array, sigmoid
+from utils.lstm_numpy import _as_array, _check_sequences, sigmoid
 
 __all__ = ["gru_forward"]
 
@@ -152,25 +152,8 @@ def gru_forward(
         False
     """
     kernel, recurrent_kernel, bias, units = _check_gru_weights(kernel, recurrent_kernel, bias, reset_after)
-    x = _as_array("x", x)
-    if x.ndim != 3:
-        raise ValueError(
-            f"x must have shape (batch, timesteps, num_features); received {x.ndim}-D "
-            f"shape {x.shape}. Add the missing axis: x[np.newaxis] for a single "
-            "sequence, or x[..., np.newaxis] for a single feature."
-        )
-    batch, timesteps, num_features = x.shape
-    if batch == 0 or timesteps == 0:
-        raise ValueError(
-            f"x is empty: shape {x.shape}. It needs at least one sequence "
-            "(batch >= 1) and at least one time step (timesteps >= 1)."
-        )
-    if num_features != kernel.shape[0]:
-        raise ValueError(
-            f"x has {num_features} feature(s) per time step but kernel {kernel.shape} "
-            f"was built for {kernel.shape[0]}. Use the weights of a GRU built "
-            f"for input shape (timesteps, {num_features})."
-        )
+    x = _check_sequences(x, kernel, "a GRU")
+    batch, timesteps = x.shape[:2]
     if initial_state is None:
         h0 = np.zeros((batch, units))
     else:

@@ -201,10 +201,11 @@ def _step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> LSTMStep:
     return LSTMStep(h_t=h_t, c_t=c_t, i_t=i_t, f_t=f_t, c_tilde=c_tilde, o_t=o_t)
 
 
-def _check_layer_arguments(x, kernel, recurrent_kernel, bias, initial_state):
-    """Validate the arguments of a whole-layer call; return them as arrays of one
-    floating dtype: ``(x, kernel, recurrent_kernel, bias, h0, c0)``."""
-    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias)
+def _check_sequences(x: object, kernel: np.ndarray, layer: str) -> np.ndarray:
+    """``x`` as a non-empty ``(batch, timesteps, num_features)`` array whose features match ``kernel``'s rows.
+
+    Shared by the NumPy LSTM and GRU layers; ``layer`` names the layer in the message ("an LSTM", "a GRU").
+    """
     x = _as_array("x", x)
     if x.ndim != 3:
         raise ValueError(
@@ -221,9 +222,18 @@ def _check_layer_arguments(x, kernel, recurrent_kernel, bias, initial_state):
     if num_features != kernel.shape[0]:
         raise ValueError(
             f"x has {num_features} feature(s) per time step but kernel {kernel.shape} "
-            f"was built for {kernel.shape[0]}. Use the weights of an LSTM built "
+            f"was built for {kernel.shape[0]}. Use the weights of {layer} built "
             f"for input shape (timesteps, {num_features})."
         )
+    return x
+
+
+def _check_layer_arguments(x, kernel, recurrent_kernel, bias, initial_state):
+    """Validate the arguments of a whole-layer call; return them as arrays of one
+    floating dtype: ``(x, kernel, recurrent_kernel, bias, h0, c0)``."""
+    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias)
+    x = _check_sequences(x, kernel, "an LSTM")
+    batch = x.shape[0]
     if initial_state is None:
         h0 = c0 = np.zeros((batch, units))
     else:
