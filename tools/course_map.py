@@ -69,12 +69,16 @@ def part_of(path: Path) -> str:
 
 def title_and_description(path: Path) -> tuple[str, str]:
     """The notebook's title without its number, and the sentence under it."""
-    first = nbformat.read(path, as_version=4).cells[0].source.splitlines()
-    lines = [line.strip() for line in first if line.strip()]
+    first = nbformat.read(path, as_version=4).cells[0].source.strip()
+    lines = first.splitlines()
     if len(lines) < 2 or not lines[0].startswith("# "):
         raise ValueError(f"{path.name}: the first cell must be a '# title' followed by a one-sentence description")
-    title = re.sub(r"^\d+\s*·\s*", "", lines[0][2:])
-    return title, lines[1]
+    title = re.sub(r"^\d+\s*·\s*", "", lines[0][2:].strip())
+    # The description is the first paragraph under the title, however many lines it is wrapped over.
+    paragraph = re.split(r"\n\s*\n", "\n".join(lines[1:]).strip())[0]
+    if paragraph.lstrip().startswith("#"):
+        raise ValueError(f"{path.name}: the first cell must be a '# title' followed by a one-sentence description")
+    return title, " ".join(line.strip() for line in paragraph.splitlines())
 
 
 def benchmark_rows(benchmark_json: Path = BENCHMARK_JSON) -> dict[str, dict]:

@@ -38,6 +38,7 @@ from utils.distributed import (
 from utils.forecasting import recursive_forecast
 from utils.gru_numpy import gru_forward
 from utils.lstm_numpy import LSTMStep, lstm_backward, lstm_forward, lstm_step, sigmoid
+from utils.memory import release_training_memory
 from utils.plotting import (
     draw_lstm_cell,
     draw_sequence_modes,
@@ -100,6 +101,7 @@ __all__ = [
     "plot_gates",
     "plot_learning_curves",
     "recursive_forecast",
+    "release_training_memory",
     "remove_startup_noise",
     "rmse",
     "run_workers",
