@@ -10,7 +10,8 @@ the adding problem exactly, and the wrong answers are that model's cheats
 import numpy as np
 import pytest
 
-from utils.checks import ADDING_MAX_RATIO, ADDING_TIMESTEPS, AddingExercise, adding_exercise, adding_problem
+from utils import adding_problem
+from utils.checks import ADDING_MAX_RATIO, ADDING_TIMESTEPS, AddingExercise, adding_exercise
 from utils.checks import adding as adding_module
 
 
@@ -34,33 +35,6 @@ def exact_recurrent_model(keras, timesteps=ADDING_TIMESTEPS):
     rnn.set_weights([np.ones((1, 1)), np.ones((1, 1)), np.zeros(1)])
     model.layers[-1].set_weights([np.ones((1, 1)), np.zeros(1)])
     return model
-
-
-def test_adding_problem_makes_the_lessons_sequences():
-    x, y = adding_problem(200, 20, seed=3)
-    assert x.shape == (200, 20, 2) and y.shape == (200, 1) and x.dtype == y.dtype == np.float32
-    markers = x[:, :, 1]
-    assert np.all(markers.sum(axis=1) == 2)
-    assert np.all(markers[:, :10].sum(axis=1) == 1) and np.all(markers[:, 10:].sum(axis=1) == 1)
-    np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * markers).sum(axis=1), rtol=1e-6)
-    again, _ = adding_problem(200, 20, seed=3)
-    np.testing.assert_array_equal(x, again)
-
-
-@pytest.mark.parametrize(
-    "args, error, message",
-    [
-        ((0, 10, 0), ValueError, r"num_sequences must be >= 1; received num_sequences=0"),
-        ((5, 1, 0), ValueError, r"timesteps must be >= 2 \(one marker in each half"),
-        ((5, 10, -1), ValueError, r"seed must be >= 0; received seed=-1"),
-        ((5.0, 10, 0), TypeError, r"num_sequences must be an integer; received 5.0"),
-        ((5, "10", 0), TypeError, r"timesteps must be an integer; received '10'"),
-        ((5, 10, None), TypeError, r"seed must be an integer; received None"),
-    ],
-)
-def test_adding_problem_rejects_bad_arguments_clearly(args, error, message):
-    with pytest.raises(error, match=message):
-        adding_problem(*args)
 
 
 def test_the_check_draws_its_own_sequences_at_the_exercise_length():

@@ -18,6 +18,7 @@ from utils.cudnn import CudnnEligibility, cudnn_eligibility
 from utils.datasets import (
     SeriesScaler,
     Split,
+    adding_problem,
     chronological_split,
     cosine_wave,
     load_italy_power_demand,
@@ -65,6 +66,7 @@ __all__ = [
     "LinearAutoregression",
     "SeriesScaler",
     "Split",
+    "adding_problem",
     "chronological_split",
     "cosine_wave",
     "cudnn_eligibility",

@@ -42,6 +42,7 @@ __all__ = [
     "JAPANESE_VOWELS_COLUMNS",
     "SeriesScaler",
     "Split",
+    "adding_problem",
     "chronological_split",
     "cosine_wave",
     "load_italy_power_demand",
@@ -326,6 +327,57 @@ def mackey_glass(
         x_lag = x[t - 1 - lag]
         x[t] = x[t - 1] + h * (b * x_lag / (1.0 + x_lag**p) - g * x[t - 1])
     return x[lag + 1 + burn_in :: per][:length].copy()
+
+
+def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences of the adding problem (Hochreiter & Schmidhuber 1997), as lesson 13 makes them.
+
+    Each step carries two features: a value drawn uniformly from ``[0, 1]``
+    and a marker that is 1 at exactly two steps, one in each half of the
+    sequence, and 0 elsewhere. The target is the sum of the two marked
+    values, so a model must keep the first one in memory until the end.
+
+    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``, which
+    writes it as a notebook function and checks that it matches this one;
+    used by ``notebooks/32_lstm_family.ipynb`` and exercise 33.
+
+    Args:
+        num_sequences: How many sequences, at least 1.
+        timesteps: Steps per sequence, at least 2 (one marker per half).
+        seed: Seeds the generator: the same seed gives the same sequences.
+
+    Returns:
+        ``(x, y)``: ``x`` of shape ``(num_sequences, timesteps, 2)`` and
+        ``y`` of shape ``(num_sequences, 1)``, both float32.
+
+    Raises:
+        TypeError: If an argument is not an integer.
+        ValueError: If ``num_sequences < 1`` or ``timesteps < 2``.
+
+    Example:
+        >>> x, y = adding_problem(3, 10, seed=0)
+        >>> x.shape, y.shape
+        ((3, 10, 2), (3, 1))
+        >>> x[:, :, 1].sum(axis=1)  # two markers per sequence
+        array([2., 2., 2.], dtype=float32)
+        >>> bool(np.allclose(y[:, 0], (x[:, :, 0] * x[:, :, 1]).sum(axis=1)))
+        True
+    """
+    for name, value, least in (("num_sequences", num_sequences, 1), ("timesteps", timesteps, 2), ("seed", seed, 0)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an integer; received {value!r}. Pass a whole number such as {max(least, 1) * 10}.")
+        if value < least:
+            why = " (one marker in each half of the sequence)" if name == "timesteps" else ""
+            raise ValueError(f"{name} must be >= {least}{why}; received {name}={value}.")
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, size=(num_sequences, timesteps))
+    markers = np.zeros((num_sequences, timesteps))
+    rows = np.arange(num_sequences)
+    markers[rows, rng.integers(0, timesteps // 2, size=num_sequences)] = 1.0          # one in the first half
+    markers[rows, rng.integers(timesteps // 2, timesteps, size=num_sequences)] = 1.0  # one in the second half
+    x = np.stack([values, markers], axis=-1).astype("float32")
+    y = (values * markers).sum(axis=1, keepdims=True).astype("float32")
+    return x, y
 
 
 # --- Windows -------------------------------------------------------------------------------

@@ -51,7 +51,6 @@ from utils.checks.adding import (
     ADDING_TIMESTEPS,
     AddingExercise,
     adding_exercise,
-    adding_problem,
 )
 from utils.checks.base import (
     BEGIN_SOLUTION,
@@ -117,7 +116,6 @@ __all__ = [
     "NamesExercise",
     "TuningExercise",
     "adding_exercise",
-    "adding_problem",
     "cosine_exercise",
     "counting_exercise",
     "dates_exercise",

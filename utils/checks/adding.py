@@ -1,6 +1,6 @@
 """Exercise 33: a gated recurrent network learns the adding problem; the check draws its own sequences.
 
-Why this module exists: it holds the data generator, the check and the hints
+Why this module exists: it holds the check and the hints
 of ``notebooks/33_exercise_adding_problem.ipynb``. The answer is the trained
 Keras model, mapping sequences ``(batch, ADDING_TIMESTEPS, 2)`` to sums
 ``(batch, 1)``. The check generates fresh sequences from a seed that is not
@@ -27,13 +27,13 @@ from utils.checks.base import (
     perturbed_recurrent_weights,
     recurrent_layers,
 )
+from utils.datasets import adding_problem
 
 __all__ = [
     "ADDING_MAX_RATIO",
     "ADDING_TIMESTEPS",
     "AddingExercise",
     "adding_exercise",
-    "adding_problem",
 ]
 
 #: Every sequence of the exercise has this many steps.
@@ -47,57 +47,6 @@ ADDING_MEAN_TARGET = 1.0
 #: With the recurrent layers' weights perturbed, the predictions must move by at least this much (RMS).
 ADDING_MIN_DEPENDENCE = 0.05
 _CHECK_SEED = 5_772_156  # not shown in the notebook: the learner cannot train on the check's sequences
-
-
-def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sequences of the adding problem (Hochreiter & Schmidhuber 1997), as lesson 13 makes them.
-
-    Each step carries two features: a value drawn uniformly from ``[0, 1]``
-    and a marker that is 1 at exactly two steps, one in each half of the
-    sequence, and 0 elsewhere. The target is the sum of the two marked
-    values, so a model must keep the first one in memory until the end.
-
-    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb`` (as a
-    notebook function); used by ``notebooks/32_lstm_family.ipynb`` and
-    exercise 33.
-
-    Args:
-        num_sequences: How many sequences, at least 1.
-        timesteps: Steps per sequence, at least 2 (one marker per half).
-        seed: Seeds the generator: the same seed gives the same sequences.
-
-    Returns:
-        ``(x, y)``: ``x`` of shape ``(num_sequences, timesteps, 2)`` and
-        ``y`` of shape ``(num_sequences, 1)``, both float32.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If ``num_sequences < 1`` or ``timesteps < 2``.
-
-    Example:
-        >>> x, y = adding_problem(3, 10, seed=0)
-        >>> x.shape, y.shape
-        ((3, 10, 2), (3, 1))
-        >>> x[:, :, 1].sum(axis=1)  # two markers per sequence
-        array([2., 2., 2.], dtype=float32)
-        >>> bool(np.allclose(y[:, 0], (x[:, :, 0] * x[:, :, 1]).sum(axis=1)))
-        True
-    """
-    for name, value, least in (("num_sequences", num_sequences, 1), ("timesteps", timesteps, 2), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer; received {value!r}. Pass a whole number such as {max(least, 1) * 10}.")
-        if value < least:
-            why = " (one marker in each half of the sequence)" if name == "timesteps" else ""
-            raise ValueError(f"{name} must be >= {least}{why}; received {name}={value}.")
-    rng = np.random.default_rng(seed)
-    values = rng.uniform(0.0, 1.0, size=(num_sequences, timesteps))
-    markers = np.zeros((num_sequences, timesteps))
-    rows = np.arange(num_sequences)
-    markers[rows, rng.integers(0, timesteps // 2, size=num_sequences)] = 1.0          # one in the first half
-    markers[rows, rng.integers(timesteps // 2, timesteps, size=num_sequences)] = 1.0  # one in the second half
-    x = np.stack([values, markers], axis=-1).astype("float32")
-    y = (values * markers).sum(axis=1, keepdims=True).astype("float32")
-    return x, y
 
 
 def _check_sequences() -> tuple[np.ndarray, np.ndarray]:
