@@ -73,8 +73,9 @@ def test_notebook_follows_the_house_skeleton(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_setup_cell_quiets_tensorflow_seeds_and_styles(path):
     source = setup_cell(read(path)).source
-    quiet = source.find("import_tensorflow_quietly()")
-    assert quiet >= 0, "the setup cell must call import_tensorflow_quietly()"
+    call = re.search(r"^import_tensorflow_quietly\((cpu_devices=\d+)?\)", source, re.M)
+    assert call, "the setup cell must call import_tensorflow_quietly() (or import_tensorflow_quietly(cpu_devices=N))"
+    quiet = call.start()
     for module in ("import keras", "import tensorflow", "from keras", "from tensorflow"):
         position = source.find(module)
         assert position == -1 or position > quiet, f"'{module}' must come after import_tensorflow_quietly()"

@@ -110,3 +110,37 @@ def test_a_failed_import_shows_the_whole_log():
     assert result.returncode != 0
     assert "simulated broken TensorFlow" in result.stderr
     assert "oneDNN custom operations are on" in result.stderr, "on failure every captured line is shown"
+
+
+def test_cpu_devices_splits_the_cpu_quietly_and_refuses_a_later_change():
+    code = (
+        "from utils import import_tensorflow_quietly\n"
+        "tf = import_tensorflow_quietly(cpu_devices=2)\n"
+        "import sys; sys.stderr.write('--- setup done\\n'); sys.stderr.flush()\n"
+        "print([d.name for d in tf.config.list_logical_devices('CPU')])\n"
+        "import_tensorflow_quietly(cpu_devices=2)  # the same split again: harmless\n"
+        "import_tensorflow_quietly()  # no split asked for: harmless\n"
+        "try:\n"
+        "    import_tensorflow_quietly(cpu_devices=3)\n"
+        "except RuntimeError as error:\n"
+        "    print('RuntimeError:', error)\n"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "--- setup done\n", f"the split import printed:\n{result.stderr}"
+    assert "['/device:CPU:0', '/device:CPU:1']" in result.stdout
+    assert "already runs with 2 CPU device(s)" in result.stdout and "Restart the kernel" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "value, error, message",
+    [(0, ValueError, r"cpu_devices must be >= 1; received cpu_devices=0"),
+     ("2", TypeError, r"cpu_devices must be a whole number or None; received '2' \(str\)"),
+     (True, TypeError, r"received True \(bool\)"),
+     (2.0, TypeError, r"received 2.0 \(float\)")],
+)
+def test_cpu_devices_rejects_bad_values_before_importing_anything(value, error, message):
+    from utils import import_tensorflow_quietly
+
+    with pytest.raises(error, match=message):
+        import_tensorflow_quietly(cpu_devices=value)

@@ -29,7 +29,6 @@ from utils.datasets import (
 )
 from utils.diagnostics import ForecastDiagnosis, diagnose_forecast
 from utils.distributed import (
-    import_tensorflow_with_cpu_devices,
     make_regression_data,
     make_tf_config,
     run_workers,
@@ -80,7 +79,6 @@ __all__ = [
     "get_alt_text",
     "gru_forward",
     "import_tensorflow_quietly",
-    "import_tensorflow_with_cpu_devices",
     "load_first_names",
     "load_italy_power_demand",
     "load_japanese_vowels",

@@ -35,14 +35,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from types import ModuleType
 from typing import Any
 
 __all__ = [
     "LOOPBACK",
     "WorkerError",
     "free_loopback_ports",
-    "import_tensorflow_with_cpu_devices",
     "make_regression_data",
     "make_tf_config",
     "run_workers",
@@ -275,62 +273,6 @@ def run_workers(
             return results
         finally:
             _stop(processes)
-
-
-def import_tensorflow_with_cpu_devices(num_devices: int = 2) -> ModuleType:
-    """Import TensorFlow quietly with the CPU split into ``num_devices`` logical devices.
-
-    ``MirroredStrategy`` keeps one copy of the model per device. A laptop has
-    one CPU device, so lesson 53 splits it into two *logical* devices
-    (``tf.config.set_logical_device_configuration``) to show two replicas. The
-    split must happen before TensorFlow runs its first operation, so call this
-    in the setup cell *instead of* ``import_tensorflow_quietly``.
-
-    Args:
-        num_devices: How many logical CPU devices.
-
-    Returns:
-        The ``tensorflow`` module.
-
-    Raises:
-        TypeError: If ``num_devices`` is not a whole number.
-        ValueError: If ``num_devices`` < 1.
-        RuntimeError: If TensorFlow already runs with another number of CPU
-            devices: restart the kernel and call this first.
-
-    Example:
-        >>> tf = import_tensorflow_with_cpu_devices(2)  # doctest: +SKIP
-        >>> [device.name for device in tf.config.list_logical_devices("CPU")]  # doctest: +SKIP
-        ['/device:CPU:0', '/device:CPU:1']
-    """
-    _check_count("num_devices", num_devices)
-    from utils.startup import _descriptor_2_captured, import_tensorflow_quietly, remove_startup_noise
-
-    if "tensorflow" in sys.modules:
-        tf = sys.modules["tensorflow"]
-        found = len(tf.config.list_logical_devices("CPU"))
-        if found != num_devices:
-            raise RuntimeError(f"TensorFlow already runs with {found} CPU device(s); it cannot be split into "
-                               f"{num_devices} now. Restart the kernel and call "
-                               f"import_tensorflow_with_cpu_devices({num_devices}) first in the setup cell.")
-        return tf
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    captured: list[str] = []
-    try:
-        with _descriptor_2_captured() as captured:
-            import tensorflow as tf
-
-            cpu = tf.config.list_physical_devices("CPU")[0]
-            tf.config.set_logical_device_configuration(
-                cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(num_devices)])
-            tf.transpose(tf.constant([[True]]))  # the first operation, and oneDNN's one-off DT_BOOL note
-    except BaseException:
-        sys.stderr.write("".join(captured))
-        raise
-    sys.stderr.write(remove_startup_noise("".join(captured)))
-    sys.stderr.flush()
-    return import_tensorflow_quietly()
 
 
 def make_regression_data(num_samples: int = 256, timesteps: int = 20, seed: int = 0):

@@ -116,7 +116,7 @@ def _descriptor_2_captured() -> Iterator[list[str]]:
             captured.append(sink.read().decode("utf-8", errors="replace"))
 
 
-def import_tensorflow_quietly() -> ModuleType:
+def import_tensorflow_quietly(*, cpu_devices: int | None = None) -> ModuleType:
     """Import TensorFlow and Keras without TensorFlow's start-up log lines.
 
     Call it in a notebook's setup cell before ``import keras``. Only the
@@ -124,28 +124,49 @@ def import_tensorflow_quietly() -> ModuleType:
     import is passed on to ``sys.stderr``, and warnings and errors that
     TensorFlow raises later reach you as usual. Calling it again is harmless.
 
+    Args:
+        cpu_devices: Split the CPU into this many *logical* devices, so that
+            ``tf.distribute.MirroredStrategy`` has several replicas on a
+            laptop (lesson 53). TensorFlow allows the split only before its
+            first operation, so it happens here, on the way in. ``None``
+            (the default) leaves the one CPU device alone.
+
     Returns:
         The ``tensorflow`` module.
 
     Raises:
+        TypeError: If ``cpu_devices`` is given and is not a whole number.
+        ValueError: If ``cpu_devices`` is less than 1.
         RuntimeError: If Keras was set up to use a backend other than
-            TensorFlow (for example ``KERAS_BACKEND=jax``).
+            TensorFlow (for example ``KERAS_BACKEND=jax``), or if TensorFlow
+            already runs with another number of CPU devices than
+            ``cpu_devices`` (restart the kernel).
 
     Example:
         >>> tf = import_tensorflow_quietly()
         >>> tf.__version__.startswith("2.")
         True
     """
+    if cpu_devices is not None:
+        if isinstance(cpu_devices, bool) or not isinstance(cpu_devices, int):
+            raise TypeError(f"cpu_devices must be a whole number or None; received {cpu_devices!r} "
+                            f"({type(cpu_devices).__name__}). Pass e.g. cpu_devices=2.")
+        if cpu_devices < 1:
+            raise ValueError(f"cpu_devices must be >= 1; received cpu_devices={cpu_devices}. Pass e.g. cpu_devices=2.")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     if "tensorflow" not in sys.modules:
         captured: list[str] = []
         try:
             with _descriptor_2_captured() as captured:
-                import keras
                 import tensorflow as tf
 
-                tf.config.list_physical_devices()  # CUDA's probe logs here
+                cpus = tf.config.list_physical_devices("CPU")  # CUDA's probe logs here
+                if cpu_devices is not None:
+                    tf.config.set_logical_device_configuration(
+                        cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(cpu_devices)])
+                import keras
+
                 # oneDNN announces once per process, on the first boolean
                 # transpose, that this CPU lacks AVX-512 for it. A Masking
                 # layer would trigger it mid-lesson; trigger it here instead.
@@ -156,6 +177,14 @@ def import_tensorflow_quietly() -> ModuleType:
             raise
         sys.stderr.write(remove_startup_noise("".join(captured)))
         sys.stderr.flush()
+    elif cpu_devices is not None:
+        found = len(sys.modules["tensorflow"].config.list_logical_devices("CPU"))
+        if found != cpu_devices:
+            raise RuntimeError(
+                f"TensorFlow already runs with {found} CPU device(s); it cannot be split into {cpu_devices} now. "
+                f"Restart the kernel and call import_tensorflow_quietly(cpu_devices={cpu_devices}) first in the "
+                "setup cell."
+            )
 
     import keras
     import tensorflow as tf
