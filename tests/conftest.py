@@ -32,13 +32,13 @@ def keras():
 ENFORCE_PROSE_NUMBERS = True
 
 
-def _load_prose_numbers_tool():
+def _load_tool(name):
+    """A script of tools/ as a module (tools/ is not a package)."""
     import importlib.util
     import sys
 
-    name = "check_prose_numbers"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tools" / "check_prose_numbers.py")
+        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "tools" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses look their module up here
         spec.loader.exec_module(module)
@@ -150,6 +150,27 @@ def _add_setup_cell_stderr_items(items):
                 item.parent, name="setup cell stderr", setup_item=item))
 
 
+# --------------------------------------------------------------------------
+# Order: pytest-xdist (--dist loadfile) hands out whole files in collection
+# order. The notebooks go first, the longest first by the course benchmark, so
+# that no worker is left running a long notebook alone at the end while the
+# other is idle (longest-processing-time-first scheduling).
+# --------------------------------------------------------------------------
+
+
+def _longest_notebooks_first(items):
+    seconds = _load_tool("course_map").benchmark_seconds()
+
+    def expected_seconds(item):
+        try:
+            return seconds.get(Path(item.path).resolve().relative_to(REPO_ROOT).as_posix(), 0.0)
+        except ValueError:  # outside the repository
+            return 0.0
+
+    items.sort(key=lambda item: -expected_seconds(item))  # stable: cells keep their order
+
+
 def pytest_collection_modifyitems(session, config, items):
     _add_setup_cell_stderr_items(items)
-    _load_prose_numbers_tool().add_pytest_items(items, enforce=ENFORCE_PROSE_NUMBERS)
+    _load_tool("check_prose_numbers").add_pytest_items(items, enforce=ENFORCE_PROSE_NUMBERS)
+    _longest_notebooks_first(items)
