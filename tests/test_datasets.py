@@ -441,6 +441,21 @@ def test_mackey_glass_rejects_bad_arguments_clearly(kwargs, error, message):
 # --- adding_problem -------------------------------------------------------------------------
 
 
+def test_adding_problem_is_the_function_lesson_13_writes():
+    """Lesson 13 writes the generator in a cell; utils' copy (with argument checks) must make the same data."""
+    import nbformat
+
+    from tests.conftest import REPO_ROOT
+
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "13_why_lstm_vanishing_gradients.ipynb", as_version=4)
+    (source,) = [cell.source for cell in nb.cells if cell.source.startswith("def adding_problem(")]
+    lesson = {"np": np}
+    exec(source, lesson)
+    for args in [(1, 10, 0), (200, 20, 1), (50, 100, 42)]:
+        for ours, theirs in zip(lesson["adding_problem"](*args), adding_problem(*args)):
+            np.testing.assert_array_equal(ours, theirs)
+
+
 def test_adding_problem_makes_the_lessons_sequences():
     x, y = adding_problem(200, 20, seed=3)
     assert x.shape == (200, 20, 2) and y.shape == (200, 1) and x.dtype == y.dtype == np.float32

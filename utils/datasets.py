@@ -338,8 +338,9 @@ def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.nd
     values, so a model must keep the first one in memory until the end.
 
     Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``, which
-    writes it as a notebook function and checks that it matches this one;
-    used by ``notebooks/32_lstm_family.ipynb`` and exercise 33.
+    writes it as a notebook function (tests/test_datasets.py checks that the
+    two make the same sequences); used by ``notebooks/32_lstm_family.ipynb``
+    and exercise 33.
 
     Args:
         num_sequences: How many sequences, at least 1.

@@ -21,6 +21,7 @@ from utils.checks.base import (
     Exercise,
     describe,
     fmt,
+    forecasts_of,
     is_keras_model,
     keras_input_shape,
     layer_names,
@@ -55,36 +56,9 @@ def _check_sequences() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _predictions(model, x: np.ndarray) -> tuple[np.ndarray | None, str | None]:
-    """The model's predictions ``(n, 1)`` as float64, or what went wrong in a sentence."""
-    n = len(x)
-    try:
-        raw = model.predict(x, verbose=0, batch_size=500)
-    except Exception as error:  # the learner's model: report, never crash the check
-        return None, (
-            f"calling your model on {n:,} sequences of shape {x.shape} (batch, timesteps, features) raised "
-            f"{type(error).__name__}: {error}"
-        )
-    try:
-        y_pred = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"your model returned {describe(raw)}; expected numbers of shape ({n}, 1)"
-    if y_pred.shape == (n,):
-        y_pred = y_pred[:, np.newaxis]
-    if y_pred.shape != (n, 1):
-        nudge = (
-            " Your last recurrent layer seems to return a value for every step: set return_sequences=False "
-            "on it (the default) and end with Dense(1)."
-            if y_pred.ndim == 3
-            else " End the model with a single Dense(1) layer: one sum per sequence."
-        )
-        return None, f"for sequences of shape {x.shape} your model returned shape {y_pred.shape}; expected ({n}, 1).{nudge}"
-    bad = int(np.count_nonzero(~np.isfinite(y_pred)))
-    if bad:
-        return None, (
-            f"your model returned NaN or infinity for {bad:,} of {n:,} sequences. Training probably diverged: "
-            "try a smaller learning rate or clip the gradients (clipnorm=1.0)"
-        )
-    return y_pred, None
+    """The model's sums ``(n, 1)`` as float64, or what went wrong in a sentence."""
+    return forecasts_of(lambda sequences: model.predict(sequences, verbose=0, batch_size=500), x,
+                        f"{len(x):,} sequences", per="sequence", value="sum")
 
 
 class AddingExercise(Exercise):

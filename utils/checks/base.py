@@ -461,13 +461,20 @@ def window_predictor(answer: object) -> Callable[[np.ndarray], Any] | None:
     return None
 
 
-def forecasts_of(predict: Callable[[np.ndarray], Any], x: np.ndarray, what: str) -> tuple[np.ndarray | None, str | None]:
-    """Call a one-step forecaster on windows and check what comes back.
+def forecasts_of(
+    predict: Callable[[np.ndarray], Any], x: np.ndarray, what: str, *, per: str = "window", value: str = "forecast"
+) -> tuple[np.ndarray | None, str | None]:
+    """Call a model that gives one number per input sequence, and check what comes back.
+
+    The one-step forecasters of exercises 22 and 25 give one forecast per
+    window; the adding problem's model (exercise 33) gives one sum per sequence.
 
     Args:
-        predict: Maps windows ``(n, steps, 1)`` to forecasts.
-        x: The windows.
-        what: The windows in words, for messages: ``"1,560 unseen cosine windows"``.
+        predict: Maps inputs ``(n, steps, features)`` to ``n`` numbers.
+        x: The inputs.
+        what: The inputs in words, for messages: ``"1,560 unseen cosine windows"``.
+        per: What one input is called in messages: ``"window"`` or ``"sequence"``.
+        value: What the model gives for each: ``"forecast"`` or ``"sum"``.
 
     Returns:
         ``(forecasts, None)`` with forecasts of shape ``(n, 1)`` as float64,
@@ -502,11 +509,11 @@ def forecasts_of(predict: Callable[[np.ndarray], Any], x: np.ndarray, what: str)
             " If your last LSTM layer has return_sequences=True, it returns a value for every step; "
             "set return_sequences=False on the last one and end with Dense(1)"
             if y_pred.ndim == 3
-            else " End the model with a single Dense(1) layer: one forecast per window"
+            else f" End the model with a single Dense(1) layer: one {value} per {per}"
         )
         return None, (
-            f"for windows of shape {x.shape} your model returned shape {y_pred.shape}; expected "
-            f"({n}, 1), one next value per window (or ({n},)).{nudge}"
+            f"for {per}s of shape {x.shape} your model returned shape {y_pred.shape}; expected "
+            f"({n}, 1), one {value} per {per} (or ({n},)).{nudge}"
         )
     bad = int(np.count_nonzero(~np.isfinite(y_pred)))
     if bad:
