@@ -88,12 +88,63 @@ def test_longer_context_helps_on_repetitive_text(vocab):
         ({"order": 2.5}, TypeError, "whole number"),
         ({"smoothing": "laplace"}, ValueError, "smoothing must be one of"),
         ({"k": 0}, ValueError, "k must be a number > 0"),
+        ({"k": math.inf}, ValueError, r"k must be a number > 0 and finite; received k=inf\..*Try k=0\.1"),
+        ({"k": math.nan}, ValueError, r"k must be a number > 0 and finite; received k=nan"),
+        ({"k": -0.5}, ValueError, r"k must be a number > 0 and finite; received k=-0\.5"),
+        ({"k": "0.1"}, TypeError, r"k must be a number > 0; received k='0\.1' \(str\)"),
         ({"discount": 1.5}, ValueError, "discount must be None"),
     ],
 )
 def test_ngram_rejects_bad_settings(kwargs, error, match):
     with pytest.raises(error, match=match):
         CharNGramModel(**kwargs)
+
+
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "add-k"])
+@pytest.mark.parametrize(("vocab_size", "order"), [(300, 8), (10_000, 5), (10_000, 8)])
+def test_ngram_is_exact_where_context_numbers_exceed_int64(smoothing, vocab_size, order):
+    # vocab_size ** order > 2**63: int64 n-gram numbers used to wrap around, merging n-grams, and the
+    # probabilities after a seen context summed to about 1.03 to 1.3 (or raised OverflowError).
+    assert vocab_size**order > 2**63
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, vocab_size, 2000)
+    model = CharNGramModel(order, smoothing).fit(ids, vocab_size)
+    for start in (0, 500, 1500):
+        p = model.probabilities(ids[start : start + order - 1])
+        assert p.shape == (vocab_size,) and np.all(p > 0)
+        assert np.isclose(p.sum(), 1.0, rtol=0, atol=1e-9)
+    # A context seen once, followed by the character it was followed by, gets most of the probability.
+    assert model.probabilities(ids[500 : 500 + order - 1]).argmax() == ids[500 + order - 1]
+    assert np.isfinite(model.bits_per_character(ids[:300]))
+
+
+def test_ngram_object_and_int64_numbers_give_the_same_model(vocab, monkeypatch):
+    ids = vocab.encode(TEXT * 5)
+    small = CharNGramModel(5).fit(ids, vocab.size)
+    assert small._key_dtype is np.int64
+
+    class TinyInt64:
+        max = 10  # pretend int64 is tiny so that the exact (object) path runs on the same data
+
+    monkeypatch.setattr("utils.char_lm.np.iinfo", lambda dtype: TinyInt64)
+    exact = CharNGramModel(5).fit(ids, vocab.size)
+    assert exact._key_dtype is object
+    np.testing.assert_array_equal(exact.probabilities(vocab.encode("the ")), small.probabilities(vocab.encode("the ")))
+    assert exact.bits_per_character(ids) == small.bits_per_character(ids)
+
+
+def test_decode_refuses_probabilities_and_says_take_argmax(vocab):
+    probabilities = np.full((3, vocab.size), 1 / vocab.size)  # a softmax output, one row per position
+    with pytest.raises(TypeError, match=r"needs integer character numbers.*float64 values of shape \(3, \d+\).*np\.argmax\(p, axis=-1\)"):
+        vocab.decode(probabilities)
+    with pytest.raises(TypeError, match=r"received float64 values of shape \(2,\).*argmax.*or sample"):
+        vocab.decode([0.2, 0.8])
+    with pytest.raises(TypeError, match=r"received <U1 values"):
+        vocab.decode(["a", "b"])
+    # Integer ids of any integer dtype and shape still decode; so does an empty list.
+    ids = vocab.encode("the cat")
+    assert vocab.decode(ids.astype(np.int64)) == vocab.decode(ids[None, :]) == vocab.decode(list(map(int, ids))) == "the cat"
+    assert vocab.decode([]) == ""
 
 
 def test_ngram_rejects_bad_data_and_use_before_fit(vocab):

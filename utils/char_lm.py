@@ -151,9 +151,28 @@ class CharVocabulary:
         """Turn character numbers back into text.
 
         Raises:
+            TypeError: If ``ids`` are not whole numbers, for example probabilities (a softmax output): take
+                ``np.argmax(p, axis=-1)`` or sample a character from them first.
             ValueError: If a number is outside ``0 … size - 1``.
         """
-        ids = [int(i) for i in np.asarray(ids).ravel()]
+        array = np.asarray(ids)
+        if array.size == 0:
+            return ""
+        whole = np.issubdtype(array.dtype, np.integer) or (
+            array.dtype == object and all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in array.ravel())
+        )
+        if not whole:
+            hint = (
+                " These look like probabilities or logits (one row per position): take np.argmax(p, axis=-1) or "
+                "sample a character number from each row first, then decode those integers."
+                if np.issubdtype(array.dtype, np.floating)
+                else ""
+            )
+            raise TypeError(
+                f"decode() needs integer character numbers (as encode() returns); received {array.dtype} values of "
+                f"shape {array.shape}, e.g. {array.ravel()[0]!r}.{hint}"
+            )
+        ids = [int(i) for i in array.ravel()]
         bad = [i for i in ids if not 0 <= i < self.size]
         if bad:
             raise ValueError(f"character numbers must be in 0 … {self.size - 1}; received {bad[0]}.")
@@ -187,6 +206,10 @@ class CharNGramModel:
     Lesson 43 introduces it as the baseline an LSTM language model must beat.
     Counts are kept as sorted NumPy arrays of n-gram numbers, so counting a
     million characters and scoring a hundred thousand takes about a second.
+    An n-gram's number is its characters read as the digits of a number in base
+    ``vocab_size``; where ``vocab_size ** order`` does not fit in int64 (for
+    example 300 characters at order 8) the numbers are exact Python integers in
+    object arrays instead, which is slower but never wraps around.
 
     Smoothing (an unseen n-gram must not get probability 0):
 
@@ -203,11 +226,13 @@ class CharNGramModel:
     Args:
         order: ``n``, from 1 (characters alone) to 8.
         smoothing: ``"kneser-ney"`` or ``"add-k"``.
-        k: The pseudo-count of add-k, > 0.
+        k: The pseudo-count of add-k, a finite number > 0.
         discount: A fixed Kneser–Ney discount in (0, 1), or ``None`` to estimate it per order.
 
     Raises:
-        TypeError, ValueError: On a bad order, smoothing, k or discount.
+        TypeError: If ``order`` is not a whole number, or ``k`` or ``discount`` is not a number.
+        ValueError: If ``order`` is outside 1 … 8, ``smoothing`` is unknown, ``k`` is not a finite number > 0
+            (0, negative, NaN or infinity), or ``discount`` is not in (0, 1).
 
     Example:
         >>> vocab = CharVocabulary("abc")
@@ -224,12 +249,23 @@ class CharNGramModel:
         self.order = _check_int(order, "order", 1, 8)
         if smoothing not in self.SMOOTHINGS:
             raise ValueError(f"smoothing must be one of {self.SMOOTHINGS}; received smoothing={smoothing!r}.")
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or not k > 0:
-            raise ValueError(f"k must be a number > 0; received k={k!r}. Try k=0.1.")
-        if discount is not None and (isinstance(discount, bool) or not isinstance(discount, (int, float)) or not 0 < discount < 1):
+        if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)):
+            raise TypeError(f"k must be a number > 0; received k={k!r} ({type(k).__name__}). Try k=0.1.")
+        if not (math.isfinite(k) and k > 0):
+            raise ValueError(
+                f"k must be a number > 0 and finite; received k={k!r}. An infinite k makes every character equally "
+                "likely and NaN makes every probability NaN. Try k=0.1."
+            )
+        if discount is not None and (
+            isinstance(discount, bool)
+            or not isinstance(discount, (int, float, np.integer, np.floating))
+            or not 0 < discount < 1
+        ):
             raise ValueError(f"discount must be None or a number in (0, 1); received discount={discount!r}. Try 0.75.")
-        self.smoothing, self.k, self.discount = smoothing, float(k), discount
+        self.smoothing, self.k = smoothing, float(k)
+        self.discount = None if discount is None else float(discount)
         self.vocab_size = 0
+        self._key_dtype: type = np.int64
         self.discounts: dict[int, float] = {}
         self._tables: dict[int, dict[str, np.ndarray]] = {}
 
@@ -249,6 +285,9 @@ class CharNGramModel:
         """
         vocab = _check_int(vocab_size, "vocab_size", 2, 10_000)
         ids = _check_ids(ids, vocab, min_length=self.order)
+        # n-gram numbers go up to vocab**order - 1: exact Python integers where int64 would wrap around.
+        key_dtype = object if vocab**self.order > np.iinfo(np.int64).max else np.int64
+        ids = ids.astype(key_dtype)
         raw: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         keys = ids.copy()
         for m in range(1, self.order + 1):
@@ -256,6 +295,7 @@ class CharNGramModel:
                 keys = keys[:-1] * vocab + ids[m - 1 :]
             raw[m] = np.unique(keys, return_counts=True)
         self.vocab_size, self._tables, self.discounts = vocab, {}, {}
+        self._key_dtype = key_dtype
         for m in range(1, self.order + 1):
             if self.smoothing == "kneser-ney" and m < self.order:
                 # Continuation count of an m-gram: how many different characters precede it.
@@ -288,11 +328,12 @@ class CharNGramModel:
         vocab, n = self.vocab_size, self.order
         p_lower = np.full(len(grams), 1.0 / vocab)
         result = p_lower.copy()
-        key = np.zeros(len(grams), dtype=np.int64)
+        grams = grams.astype(self._key_dtype)
+        key = np.zeros(len(grams), dtype=self._key_dtype)
         for m in range(1, n + 1):
             column = grams[:, n - m]
-            valid = column >= 0
-            key = np.where(valid, column * vocab**(m - 1) + key, 0)
+            valid = (column >= 0).astype(bool)
+            key = np.where(valid, column * vocab**(m - 1) + key, 0).astype(self._key_dtype)
             table = self._tables[m]
             count = _lookup(table["keys"], table["counts"], key)
             context = key // vocab
