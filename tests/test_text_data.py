@@ -46,8 +46,17 @@ def replace_line(data_dir, name, number, new_line):
     write(data_dir, name, b"\n".join(lines), update_checksum=True)
 
 
+def test_first_names_leave_the_check_part_out_unless_asked():
+    lesson = load_first_names()
+    assert set(lesson["part"]) == {"train", "test"}, "lessons and exercises never see the check names"
+    everything = load_first_names(include_check=True)
+    assert len(everything) - len(lesson) == (everything["part"] == "check").sum() > 1000
+    with pytest.raises(TypeError, match="include_check must be True or False; received 'yes'"):
+        load_first_names(include_check="yes")
+
+
 def test_first_names_lists_parts_and_names_in_both_lists():
-    names = load_first_names()
+    names = load_first_names(include_check=True)
     assert list(names.columns) == ["name", "list", "part", "in_both"]
     assert names["list"].value_counts().to_dict() == {"female": 4944, "male": 3897}
     assert not names.duplicated(["name", "list"]).any(), "repeated lines of one list are dropped"

@@ -80,33 +80,48 @@ def name_part(name: str) -> str:
     return next(part for part, buckets in NAME_PARTS.items() if bucket in buckets)
 
 
-def load_first_names(data_dir: str | Path | None = None) -> pd.DataFrame:
+def load_first_names(data_dir: str | Path | None = None, *, include_check: bool = False) -> pd.DataFrame:
     """Load the first names of ``data/first_names.csv`` with their list and their part of the split.
 
     The source lists repeat a name of their own list on 8 lines; each repeat is
     dropped, so every (name, list) pair appears once. 419 names are in both
-    lists (Darcy, Jo, Robin, ...): they keep both rows (838 rows), marked
-    ``in_both``, and no model can get both rows of such a name right. Lessons decide what to do with them and say so.
+    lists (Darcy, Jo, Robin, ...): they keep both rows (838 rows in the whole
+    file), marked ``in_both``, and no model can get both rows of such a name
+    right. Lessons decide what to do with them and say so.
+
+    The ``check`` part belongs to the exercise checks (exercises 42 and 44
+    score a learner's model on it), so it is left out unless asked for: a
+    lesson or an exercise never sees those names or their lists.
 
     Args:
         data_dir: The folder with the file and ``SHA256SUMS``; the course's ``data/`` folder when omitted.
+        include_check: Also return the rows of the ``check`` part (the exercise checks ask for them).
 
     Returns:
         A DataFrame with one row per (name, list) pair, in file order: ``name`` (str), ``list``
-        (``"female"`` or ``"male"``), ``part`` (``"train"``, ``"test"`` or ``"check"``, see
-        :func:`name_part`) and ``in_both`` (bool).
+        (``"female"`` or ``"male"``), ``part`` (``"train"`` or ``"test"``, and ``"check"`` with
+        ``include_check=True``; see :func:`name_part`) and ``in_both`` (bool, computed over the whole file).
 
     Raises:
         FileNotFoundError: If the file is missing.
+        TypeError: If ``include_check`` is not a bool.
         ValueError: If the file was altered (checksum), or a line is malformed (the message names the line).
 
     Example:
         >>> names = load_first_names()
         >>> len(names), names["list"].value_counts().to_dict()
-        (8841, {'female': 4944, 'male': 3897})
+        (7506, {'female': 4194, 'male': 3312})
         >>> names.groupby("part").size().to_dict(), int(names["in_both"].sum())
-        ({'check': 1335, 'test': 1290, 'train': 6216}, 838)
+        ({'test': 1290, 'train': 6216}, 704)
+        >>> everything = load_first_names(include_check=True)
+        >>> len(everything), everything.groupby("part").size().to_dict()["check"], int(everything["in_both"].sum())
+        (8841, 1335, 838)
     """
+    if not isinstance(include_check, bool):
+        raise TypeError(
+            f"include_check must be True or False; received {include_check!r}. Lessons leave it out; only the "
+            "exercise checks ask for the check part."
+        )
     path = verify_data_file(FIRST_NAMES_FILE, DATA_DIR if data_dir is None else data_dir)
     table = read_csv_text(path, ("name", "list"))
     for number, (name, list_name) in enumerate(table.itertuples(index=False), start=2):
@@ -120,6 +135,8 @@ def load_first_names(data_dir: str | Path | None = None) -> pd.DataFrame:
     table = table.drop_duplicates(ignore_index=True)
     table["part"] = table["name"].map(name_part)
     table["in_both"] = table["name"].map(table["name"].value_counts()) > 1
+    if not include_check:
+        table = table[table["part"] != "check"].reset_index(drop=True)
     return table
 
 

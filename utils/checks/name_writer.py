@@ -104,7 +104,7 @@ def _names(part: str) -> tuple[str, ...]:
     """The distinct lower-cased names of one part of the split (a name in both lists counts once)."""
     from utils.text import load_first_names
 
-    table = load_first_names()
+    table = load_first_names(include_check=True)
     return tuple(sorted(set(table.loc[table["part"] == part, "name"].str.lower())))
 
 

@@ -71,7 +71,7 @@ def names_bar() -> NamesBar:
 
         from utils.text import load_first_names
 
-        names = load_first_names()
+        names = load_first_names(include_check=True)
         names = names[~names["in_both"]]
         train, check = names[names["part"] == "train"], names[names["part"] == "check"]
         y_train = (train["list"] == "male").to_numpy()
