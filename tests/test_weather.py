@@ -114,6 +114,18 @@ def test_find_gaps_lists_runs_with_their_length():
         find_gaps(GRID, np.ones(7, bool))
 
 
+@pytest.mark.parametrize("present", [
+    np.array([1.0, np.nan, 3.0, 4.0, np.nan, 6.0, 7.0, 8.0]),  # the values themselves: NaN would count as present
+    pd.Series([20.5, np.nan, 21.0, 21.5, 22.0, 22.5, 23.0, 23.5]),
+    np.array([1, 0, 1, 1, 1, 1, 1, 1]),
+])
+def test_find_gaps_refuses_values_where_a_presence_mask_is_expected(present):
+    with pytest.raises(TypeError, match=r"present must be a boolean mask .*received (float64|int64) values.*values\.notna\(\)\.to_numpy\(\)"):
+        find_gaps(GRID, present)
+    # The mask of the same values is what it wants.
+    assert find_gaps(GRID, pd.Series(present).notna().to_numpy())["hours"].sum() == pd.Series(present).isna().sum()
+
+
 def test_fill_gaps_interpolates_in_time_up_to_the_limit():
     frame = pd.DataFrame({"temp": [0, np.nan, 2, np.nan, np.nan, 5, 6, 7.0], "wind": np.arange(8.0)}, index=GRID)
     filled = fill_gaps(frame, max_gap_hours=2)
@@ -144,6 +156,9 @@ def test_the_real_record_has_a_pressure_gap_longer_than_five_hours():
     ({"columns": ["pressure"]}, ValueError, r"columns \['pressure'\] are not in data"),
     ({"data": pd.DataFrame({"a": np.nan}, index=GRID)}, ValueError, "holds no value at all"),
     ({"data": pd.DataFrame({"a": [np.nan, *range(7)]}, index=GRID)}, ValueError, "missing at the edge of the record"),
+    ({"data": pd.DataFrame({"a": [0, 1, np.inf, np.nan, 4, 5, 6, 7]}, index=GRID)}, ValueError,
+     r"column 'a' holds inf at 2013-01-01 02:00:00\+00:00 \(1 infinite values in all\); expected finite numbers.*replace\(\[np\.inf, -np\.inf\], np\.nan\)"),
+    ({"data": pd.DataFrame({"a": [0, 1, 2, np.nan, -np.inf, 5, 6, 7]}, index=GRID)}, ValueError, r"column 'a' holds -inf at"),
 ])
 def test_fill_gaps_rejects_bad_input_clearly(kwargs, error, message):
     args = {"data": pd.DataFrame({"temp": np.arange(8.0)}, index=GRID), "max_gap_hours": 2, **kwargs}

@@ -105,6 +105,8 @@ def find_gaps(index: pd.DatetimeIndex, present: np.ndarray) -> pd.DataFrame:
         A DataFrame with ``start``, ``end`` (the first and last missing hour) and ``hours`` per run, in time order.
 
     Raises:
+        TypeError: If ``present`` is not boolean, for example the measured values themselves: pass
+            ``values.notna().to_numpy()`` (or ``np.isfinite(values)``) instead.
         ValueError: If ``present`` does not have one entry per hour of ``index``.
 
     Example:
@@ -112,7 +114,14 @@ def find_gaps(index: pd.DatetimeIndex, present: np.ndarray) -> pd.DataFrame:
         >>> find_gaps(grid, np.array([True, False, False, True, True, False]))["hours"].tolist()
         [2, 1]
     """
-    present = np.asarray(present, dtype=bool)
+    mask = np.asarray(present)
+    if mask.dtype != bool:
+        raise TypeError(
+            f"present must be a boolean mask (True where the hour holds a value); received {mask.dtype} values "
+            f"such as {mask.ravel()[:3].tolist()}. If these are the measurements, pass "
+            "values.notna().to_numpy() (or np.isfinite(values)) instead; a NaN would otherwise count as present."
+        )
+    present = mask
     if present.shape != (len(index),):
         raise ValueError(
             f"present must hold one boolean per hour of index ({len(index)}); received shape {present.shape}."
@@ -192,7 +201,7 @@ def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple
     Raises:
         TypeError: If ``data`` is not a DataFrame with a DatetimeIndex.
         ValueError: If the index is not regular hourly, a column is unknown, ``max_gap_hours`` < 1, a column is
-            all NaN, a run longer than ``max_gap_hours`` exists (named with its column, start and length), or a
+            all NaN or holds an infinite value (named with its column and time), a run longer than ``max_gap_hours`` exists (named with its column, start and length), or a
             column starts or ends with missing values (there is nothing to interpolate from).
 
     Example:
@@ -218,6 +227,15 @@ def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple
     filled = data.copy()
     for column in columns:
         values = data[column]
+        infinite = np.isinf(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():
+            first = int(np.argmax(infinite))
+            raise ValueError(
+                f"column {column!r} holds {values.iloc[first]} at {data.index[first]} ({int(infinite.sum())} "
+                "infinite values in all); expected finite numbers, with NaN where a value is missing. Interpolating "
+                f"next to it would fill the gap with inf or NaN. If it marks a missing value, replace it first: "
+                f"data[{column!r}] = data[{column!r}].replace([np.inf, -np.inf], np.nan)."
+            )
         if values.isna().all():
             raise ValueError(f"column {column!r} holds no value at all; drop it instead of filling it.")
         gaps = find_gaps(data.index, values.notna().to_numpy())
