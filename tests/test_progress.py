@@ -1,6 +1,7 @@
 """FitProgress: one line per training run, rewritten in place, and clear errors."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,6 +63,31 @@ def test_bad_every_is_a_clear_error(every):
 def test_bad_label_is_a_clear_error():
     with pytest.raises(TypeError, match="label must be a string; received int"):
         FitProgress(label=3)
+
+
+@pytest.mark.parametrize("stream", ["training.log", Path("training.log")])
+def test_a_file_name_for_stream_is_refused_at_construction(stream):
+    with pytest.raises(TypeError, match=r"stream must be an open text stream such as sys\.stdout; received the file name 'training\.log'.*Open the file and pass the stream.*sys\.stdout"):
+        FitProgress(stream=stream)
+
+
+@pytest.mark.parametrize(("stream", "match"), [
+    (io.BytesIO(), r"binary stream BytesIO.*text mode"),
+    (42, r"writable text stream with write\(\) and flush\(\).*received int"),
+])
+def test_a_stream_that_cannot_take_text_is_refused_at_construction(stream, match):
+    with pytest.raises(TypeError, match=match):
+        FitProgress(stream=stream)
+
+
+def test_an_open_file_is_a_good_stream(tmp_path):
+    with open(tmp_path / "training.log", "w") as log:
+        progress = FitProgress(stream=log)
+        progress.params = {"epochs": 1}
+        progress.on_train_begin()
+        progress.on_epoch_end(0, {"loss": 1.0})
+        progress.on_train_end()
+    assert "epoch 1/1 · loss 1" in (tmp_path / "training.log").read_text()
 
 
 def test_works_inside_keras_fit(capsys):

@@ -20,11 +20,36 @@ for ``FitProgress``, after :func:`utils.import_tensorflow_quietly`.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 from typing import Any, TextIO
 
 __all__ = ["ProgressLine"]  # and FitProgress, made on first use (see __getattr__ below)
+
+
+def _check_stream(stream: object) -> None:
+    """Refuse, at construction, a stream the first epoch could not write to."""
+    if stream is None:
+        return
+    if isinstance(stream, (str, bytes, os.PathLike)):
+        name = os.fsdecode(stream) if not isinstance(stream, bytes) else stream.decode(errors="replace")
+        raise TypeError(
+            f"stream must be an open text stream such as sys.stdout; received the file name {name!r} "
+            f"({type(stream).__name__}). Open the file and pass the stream, e.g. "
+            f"ProgressLine(stream=open({name!r}, 'w')), or pass sys.stdout (the default)."
+        )
+    if isinstance(stream, (io.RawIOBase, io.BufferedIOBase)):
+        raise TypeError(
+            f"stream must be a text stream; received the binary stream {type(stream).__name__}. Open the file in "
+            "text mode ('w', not 'wb'), wrap it with io.TextIOWrapper, or pass sys.stdout."
+        )
+    if not (callable(getattr(stream, "write", None)) and callable(getattr(stream, "flush", None))):
+        raise TypeError(
+            f"stream must be a writable text stream with write() and flush(), such as sys.stdout or an open file; "
+            f"received {type(stream).__name__}. Pass sys.stdout, an open file or io.StringIO()."
+        )
 
 
 class ProgressLine:
@@ -35,11 +60,13 @@ class ProgressLine:
     Args:
         label: Text put before the line, such as the model's name; ``""`` for none.
         every: Rewrite the line every ``every`` epochs (and always after the last).
-        stream: Where to write; standard output by default.
+        stream: Where to write: an open text stream (``sys.stdout``, an open file, ``io.StringIO()``);
+            standard output by default.
 
     Raises:
         ValueError: If ``every`` is not a positive whole number.
-        TypeError: If ``label`` is not a string.
+        TypeError: If ``label`` is not a string, or ``stream`` is not a writable text stream (for example a file
+            name: open the file and pass the stream).
 
     Example:
         >>> import io
@@ -58,6 +85,7 @@ class ProgressLine:
             raise TypeError(f"label must be a string; received {type(label).__name__}. Pass e.g. label='LSTM(32)'.")
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a whole number >= 1; received every={every!r}.")
+        _check_stream(stream)
         super().__init__()  # keras.callbacks.Callback's, in FitProgress
         self.label = label
         self.every = every
