@@ -9,6 +9,7 @@ import socket
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from utils.distributed import (
@@ -18,6 +19,7 @@ from utils.distributed import (
     make_regression_data,
     make_tf_config,
     run_workers,
+    train_with_strategy,
     worker_command,
 )
 
@@ -49,6 +51,62 @@ def test_tf_config_lists_every_worker_on_loopback_with_its_own_index():
 def test_tf_config_rejects_bad_input(ports, index, error, match):
     with pytest.raises(error, match=match):
         make_tf_config(ports, index)
+
+
+@pytest.mark.parametrize(("host", "error", "match"), [
+    ("localhost:1234", ValueError, r"host must not carry a port; received host='localhost:1234'.*Pass host='localhost' and put the port in ports"),
+    ("127.0.0.1:30001", ValueError, r"host must not carry a port.*host='127\.0\.0\.1'"),
+    ("[::1]:30001", ValueError, r"host must not carry a port.*host='\[::1\]'"),
+    ("::1", ValueError, r"IPv6 address; write it in brackets, host='\[::1\]'"),
+    ("grpc://localhost", ValueError, r"bare host name or address.*host='localhost'"),
+    ("", ValueError, "host must be a host name or address without spaces"),
+    (None, TypeError, "host must be a string"),
+])
+def test_tf_config_rejects_a_host_that_carries_a_port_or_is_not_a_host(host, error, match):
+    with pytest.raises(error, match=match):
+        make_tf_config([30001, 30002], 0, host=host)
+
+
+def test_tf_config_accepts_host_names_and_bracketed_ipv6():
+    assert make_tf_config([30001], 0, host="worker-0.example")["cluster"]["worker"] == ["worker-0.example:30001"]
+    assert make_tf_config([30001], 0, host="[::1]")["cluster"]["worker"] == ["[::1]:30001"]
+
+
+class FakeStrategy:
+    """Has the parts of a tf.distribute strategy that are checked before TensorFlow is imported."""
+
+    num_replicas_in_sync = 1
+    scope = run = reduce = experimental_distribute_dataset = staticmethod(lambda *args, **kwargs: None)
+
+
+@pytest.mark.parametrize(("strategy", "match"), [
+    (None, r"strategy must be a tf\.distribute strategy; received None\. Pass tf\.distribute\.get_strategy\(\)"),
+    ("mirrored", r"received str, which has no scope, run, reduce.*tf\.distribute\.get_strategy\(\)"),
+    (FakeStrategy, r"received the class FakeStrategy itself\. Call it: FakeStrategy\(\)"),
+])
+def test_train_with_strategy_refuses_what_is_not_a_strategy(strategy, match):
+    x, y = make_regression_data(8, timesteps=3)
+    with pytest.raises(TypeError, match=match):
+        train_with_strategy(strategy, x, y, batch_size=4)
+
+
+@pytest.mark.parametrize("bad", ["x", "y"])
+def test_train_with_strategy_refuses_nan_in_the_data(bad):
+    x, y = make_regression_data(8, timesteps=3)
+    data = {"x": x, "y": y}
+    data[bad][1, 0] = np.nan
+    with pytest.raises(ValueError, match=rf"{bad} holds 1 NaN or infinite values \(the first at index \(1, 0.*expected finite numbers.*fill or drop the gaps"):
+        train_with_strategy(FakeStrategy(), data["x"], data["y"], batch_size=4)
+
+
+def test_train_with_strategy_refuses_mismatched_or_non_numeric_data():
+    x, y = make_regression_data(8, timesteps=3)
+    with pytest.raises(ValueError, match=r"x must have shape \(samples, timesteps, features\); received shape \(8, 3\)"):
+        train_with_strategy(FakeStrategy(), x[..., 0], y, batch_size=4)
+    with pytest.raises(ValueError, match="same number of samples; received 8 and 7"):
+        train_with_strategy(FakeStrategy(), x, y[:7], batch_size=4)
+    with pytest.raises(TypeError, match="x must be an array of numbers"):
+        train_with_strategy(FakeStrategy(), np.full((8, 3, 1), "a"), y, batch_size=4)
 
 
 def test_workers_get_their_tf_config_and_results_come_back_in_order():

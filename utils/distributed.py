@@ -27,6 +27,7 @@ functions import it when called.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import socket
@@ -100,6 +101,47 @@ def free_loopback_ports(count: int) -> list[int]:
             sock.close()
 
 
+def _check_host(host: object) -> str:
+    """A host name or address with no port: TF_CONFIG's addresses are ``host:port``, the port taken from ``ports``."""
+    if not isinstance(host, str):
+        raise TypeError(f"host must be a string such as {LOOPBACK!r}; received {host!r} of type {type(host).__name__}.")
+    if not host or host != host.strip() or any(char.isspace() for char in host):
+        raise ValueError(f"host must be a host name or address without spaces, such as {LOOPBACK!r}; received host={host!r}.")
+    if "://" in host or "/" in host:
+        raise ValueError(
+            f"host must be a bare host name or address; received host={host!r}. Leave out the scheme and any "
+            f"path, e.g. host={host.split('://')[-1].split('/')[0].rsplit(':', 1)[0]!r}."
+        )
+    if host.startswith("["):
+        inside, bracket, rest = host[1:].partition("]")
+        try:
+            ipaddress.IPv6Address(inside)
+        except ValueError:
+            inside = ""
+        if not inside or not bracket:
+            raise ValueError(f"host={host!r} is not an IPv6 address in brackets; write it as host='[::1]'.")
+        if rest:
+            raise ValueError(
+                f"host must not carry a port; received host={host!r}. Pass host='[{inside}]' and put the port in "
+                "ports (each worker's port comes from there)."
+            )
+        return host
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            name, _, port = host.rpartition(":")
+            raise ValueError(
+                f"host must not carry a port; received host={host!r}, which would give addresses like "
+                f"'{host}:{20001}'. Pass host={name!r} and put the port in ports, e.g. "
+                f"make_tf_config([{port if port.isdigit() else 20001}], 0, host={name!r})."
+            ) from None
+        raise ValueError(
+            f"host={host!r} is an IPv6 address; write it in brackets, host='[{host}]', so that the port can follow it."
+        )
+    return host
+
+
 def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> dict[str, Any]:
     """The ``TF_CONFIG`` of worker ``index`` in a cluster of workers at ``host:port``.
 
@@ -111,21 +153,26 @@ def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> di
     Args:
         ports: One port per worker.
         index: This worker's position in the list, from 0.
-        host: The address every worker listens on; on a real cluster each
-            worker has its own host name, here all share the loopback address.
+        host: The address every worker listens on, without a port (the ports
+            come from ``ports``); on a real cluster each worker has its own host
+            name, here all share the loopback address. Write an IPv6 address in
+            brackets, as in ``"[::1]"``.
 
     Returns:
         A dictionary; pass ``json.dumps(...)`` of it as ``TF_CONFIG``.
 
     Raises:
-        TypeError: If a port or the index is not a whole number.
+        TypeError: If a port or the index is not a whole number, or ``host`` is not a string.
         ValueError: If ``ports`` is empty or repeats a port, a port is outside
-            1..65535, or ``index`` is not a position in ``ports``.
+            1..65535, ``index`` is not a position in ``ports``, or ``host`` is
+            empty, carries a port already (``"localhost:1234"``), or is an IPv6
+            address without brackets.
 
     Example:
         >>> make_tf_config([20001, 20002], index=1)
         {'cluster': {'worker': ['127.0.0.1:20001', '127.0.0.1:20002']}, 'task': {'type': 'worker', 'index': 1}}
     """
+    _check_host(host)
     ports = list(ports)
     if not ports:
         raise ValueError("ports is empty; pass one port per worker, e.g. free_loopback_ports(2).")
@@ -292,6 +339,41 @@ def make_regression_data(num_samples: int = 256, timesteps: int = 20, seed: int 
     return x, x.sum(axis=1)
 
 
+_STRATEGY_PARTS = ("scope", "run", "reduce", "num_replicas_in_sync", "experimental_distribute_dataset")
+
+
+def _check_strategy(strategy: Any) -> None:
+    """Refuse what is not a strategy before TensorFlow is imported (None, a class, another object)."""
+    how = ("Pass tf.distribute.get_strategy() for one device, tf.distribute.MirroredStrategy() for the devices of "
+           "this machine, or tf.distribute.MultiWorkerMirroredStrategy() in a worker.")
+    if strategy is None:
+        raise TypeError(f"strategy must be a tf.distribute strategy; received None. {how}")
+    if isinstance(strategy, type):
+        raise TypeError(f"strategy must be a tf.distribute strategy object; received the class {strategy.__name__} "
+                        f"itself. Call it: {strategy.__name__}().")
+    missing = [part for part in _STRATEGY_PARTS if not hasattr(strategy, part)]
+    if missing:
+        raise TypeError(f"strategy must be a tf.distribute strategy; received {type(strategy).__name__}, which has "
+                        f"no {', '.join(missing)}. {how}")
+
+
+def _check_data(values: Any, name: str):
+    """``values`` as a NumPy array of finite numbers, or a clear error naming the first bad entry."""
+    import numpy as np
+
+    array = np.asarray(values)
+    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
+        raise TypeError(f"{name} must be an array of numbers; received dtype {array.dtype}. "
+                        f"Convert it with np.asarray({name}, dtype='float32').")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} holds {int(bad.sum())} NaN or infinite values (the first at index {first}: "
+                         f"{array[first]}); expected finite numbers. A NaN makes every loss NaN: fill or drop the "
+                         "gaps first (e.g. utils.weather.fill_gaps, or np.nan_to_num if zeros are right).")
+    return array
+
+
 def train_with_strategy(
     strategy: Any,
     x,
@@ -328,15 +410,24 @@ def train_with_strategy(
         weights (a cheap fingerprint), and the number of replicas.
 
     Raises:
-        TypeError: If ``steps``, ``batch_size`` or ``units`` is not a whole number.
-        ValueError: If one of them is < 1, or ``batch_size`` does not divide
-            between the replicas.
+        TypeError: If ``strategy`` is not a ``tf.distribute`` strategy (``None``, a class that was not called,
+            another object), ``x`` or ``y`` is not numeric, or ``steps``, ``batch_size`` or ``units`` is not a
+            whole number.
+        ValueError: If one of them is < 1, ``batch_size`` does not divide between the replicas, ``x`` is not
+            3-D, ``x`` and ``y`` differ in length, or they hold NaN or infinite values.
     """
+    _check_strategy(strategy)
     for name, value in (("steps", steps), ("batch_size", batch_size), ("units", units)):
         _check_count(name, value)
     if batch_size % strategy.num_replicas_in_sync:
         raise ValueError(f"batch_size={batch_size} does not divide between {strategy.num_replicas_in_sync} "
                          "replicas; pick a multiple of strategy.num_replicas_in_sync.")
+    x, y = _check_data(x, "x"), _check_data(y, "y")
+    if x.ndim != 3:
+        raise ValueError(f"x must have shape (samples, timesteps, features); received shape {x.shape}. "
+                         "Add a feature axis with x[..., np.newaxis] if it is missing.")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must hold the same number of samples; received {len(x)} and {len(y)}.")
     import keras
     import tensorflow as tf
 
