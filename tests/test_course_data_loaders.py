@@ -113,6 +113,41 @@ def test_a_wrong_header_is_named(data_copy):
         load_italy_power_demand(data_copy)
 
 
+@pytest.mark.parametrize("data_set", LOADERS)
+def test_a_byte_that_is_not_utf8_is_named_with_line_and_byte_offset(data_copy, data_set):
+    """A stray Latin-1 byte, with the checksum updated: the line, the file offset and the byte's place in the line."""
+    name = f"{data_set}_TRAIN.csv"
+    data = (data_copy / name).read_bytes()
+    line_2 = data.index(b"\n") + 1
+    write_bytes(data_copy, name, data[: line_2 + 1] + b"\xe9" + data[line_2 + 2 :])
+    with pytest.raises(ValueError, match=rf"{name} line 2, byte offset {line_2 + 1} \(byte 2 of the line\): the byte 0xe9 is not valid UTF-8.*git checkout"):
+        LOADERS[data_set](data_copy)
+
+
+@pytest.mark.parametrize("data_set", LOADERS)
+def test_an_emptied_file_is_refused_even_with_a_matching_checksum(data_copy, data_set):
+    name = f"{data_set}_TEST.csv"
+    write_bytes(data_copy, name, b"")
+    with pytest.raises(ValueError, match=rf"{name} is empty \(0 bytes\).*rewritten to match"):
+        LOADERS[data_set](data_copy)
+
+
+@pytest.mark.parametrize("data_set", LOADERS)
+def test_a_data_folder_with_a_trailing_space_is_named_with_the_stripped_name(data_copy, data_set):
+    with pytest.raises(ValueError, match=r"folder '.*' does not exist and its name starts or ends with a space.*Did you mean"):
+        LOADERS[data_set](f"{data_copy} ")
+
+
+def write_bytes(data_dir, name, data):
+    """Replace a data file's bytes and re-list its checksum, so that only the loader's own checks can object."""
+    (data_dir / name).write_bytes(data)
+    manifest = data_dir / "SHA256SUMS"
+    manifest.write_text("".join(
+        f"{sha256_of(data_dir / name)}  {name}\n" if line.endswith(f"  {name}\n") else line
+        for line in manifest.read_text().splitlines(keepends=True)
+    ))
+
+
 def test_an_empty_file_is_named(data_copy):
     rewrite(data_copy, "ItalyPowerDemand_TEST.csv", lambda lines: lines[:1], update_checksum=True)
     with pytest.raises(ValueError, match="has a header but no rows"):

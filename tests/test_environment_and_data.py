@@ -1,10 +1,11 @@
 """utils.environment and utils.data: the checks that 00_start_here shows a learner."""
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
-from utils.data import check_course_data, read_manifest, sha256_of, verify_data_file
+from utils.data import check_course_data, read_csv_text, read_manifest, sha256_of, verify_data_file
 from utils.environment import check_packages
 
 
@@ -64,6 +65,41 @@ def test_a_missing_or_unlisted_file_is_explained(data_dir):
     assert check_course_data(data_dir)["status"].tolist() == ["missing"]
     with pytest.raises(ValueError, match=r"'other.csv' is not listed in .*listed files: \['series.csv'\]"):
         verify_data_file("other.csv", data_dir)
+
+
+def test_a_file_name_with_a_trailing_space_suggests_the_stripped_name(data_dir):
+    with pytest.raises(ValueError, match=r"the data file name 'series.csv ' starts or ends with a space; .*SHA256SUMS lists 'series.csv'\. Pass 'series.csv'"):
+        verify_data_file("series.csv ", data_dir)
+    with pytest.raises(ValueError, match=r"the file '.*series.csv ' does not exist and its name starts or ends with a space.*Did you mean '.*series.csv' \(it exists\)"):
+        sha256_of(f"{data_dir / 'series.csv'} ")
+    with pytest.raises(ValueError, match=r"the file '.*series.csv ' does not exist.*Did you mean"):
+        read_csv_text(Path(f"{data_dir / 'series.csv'} "), ("t", "value"))
+    with pytest.raises(ValueError, match=r"the folder '.* ' does not exist and its name starts or ends with a space"):
+        read_manifest(f"{data_dir} ")
+    # A name that really ends with a space, listed and present, is not second-guessed.
+    (data_dir / "odd.csv ").write_text("t,value\n0,1.0\n")
+    with open(data_dir / "SHA256SUMS", "a") as manifest:
+        manifest.write(f"{sha256_of(data_dir / 'odd.csv ')}  odd.csv \n")
+    assert verify_data_file("odd.csv ", data_dir) == data_dir / "odd.csv "
+
+
+def test_an_empty_file_is_refused_even_with_a_matching_checksum(data_dir):
+    (data_dir / "series.csv").write_bytes(b"")
+    (data_dir / "SHA256SUMS").write_text(f"{sha256_of(data_dir / 'series.csv')}  series.csv\n")
+    with pytest.raises(ValueError, match=r"series.csv is empty \(0 bytes\).*git checkout -- data/"):
+        verify_data_file("series.csv", data_dir)
+    assert check_course_data(data_dir)["status"].tolist() == ["corrupt"]
+    with pytest.raises(ValueError, match=r"series.csv is empty \(0 bytes\)"):
+        read_csv_text(data_dir / "series.csv", ("t", "value"))
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line_and_offset(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"t,value\n0,1.0\n1,2\xb0C\n")
+    with pytest.raises(ValueError, match=r"bad.csv line 3, byte offset 17 \(byte 4 of the line\): the byte 0xb0 is not valid UTF-8 here"):
+        read_csv_text(path, ("t", "value"))
+    with pytest.raises(TypeError, match=r"name must be a file name \(str\) as listed in SHA256SUMS"):
+        verify_data_file(path)
 
 
 def test_a_malformed_manifest_is_a_value_error(tmp_path):

@@ -6,6 +6,7 @@ is tested by also updating the copy's SHA256SUMS, so the line check itself
 is exercised.
 """
 
+import re
 import shutil
 
 import pytest
@@ -134,8 +135,51 @@ def test_a_malformed_sentence_line_is_named(data_copy, line, new, message):
         load_movie_sentences(data_copy)
 
 
-def test_moby_dick_that_is_not_utf8_is_named_with_its_line(data_copy):
+def test_moby_dick_that_is_not_utf8_is_named_with_its_line_and_byte_offset(data_copy):
     data = (data_copy / MOBY_DICK_FILE).read_bytes()
     write(data_copy, MOBY_DICK_FILE, data.replace(b"Ishmael", b"Ishm\xe6el", 1), update_checksum=True)
-    with pytest.raises(ValueError, match=f"{MOBY_DICK_FILE} line 3 is not UTF-8 text.*git checkout"):
+    # "CHAPTER 1. Loomings.\n\n" is 22 bytes, "Call me Ishm" 12 more: the bad byte is at offset 34, 13th of line 3.
+    with pytest.raises(ValueError, match=rf"{MOBY_DICK_FILE} line 3, byte offset 34 \(byte 13 of the line\): the byte 0xe6 is not valid UTF-8.*git checkout"):
+        load_moby_dick(data_copy)
+
+
+def test_a_csv_line_that_is_not_utf8_is_named_with_its_line_and_byte_offset(data_copy):
+    lines = (data_copy / FIRST_NAMES_FILE).read_bytes().split(b"\n")
+    lines[4] = b"Ab\xffl,female"
+    offset = sum(len(line) + 1 for line in lines[:4]) + 2
+    write(data_copy, FIRST_NAMES_FILE, b"\n".join(lines), update_checksum=True)
+    with pytest.raises(ValueError, match=rf"{FIRST_NAMES_FILE} line 5, byte offset {offset} \(byte 3 of the line\): the byte 0xff is not valid UTF-8"):
+        load_first_names(data_copy)
+
+
+@pytest.mark.parametrize("name", LOADERS)
+def test_an_emptied_file_is_refused_even_when_its_checksum_was_rewritten_to_match(data_copy, name):
+    write(data_copy, name, b"", update_checksum=True)
+    with pytest.raises(ValueError, match=rf"{name} is empty \(0 bytes\).*SHA256SUMS was rewritten.*git checkout"):
+        LOADERS[name](data_copy)
+
+
+def test_a_blank_moby_dick_is_refused(data_copy):
+    write(data_copy, MOBY_DICK_FILE, b"\n\n  \n", update_checksum=True)
+    with pytest.raises(ValueError, match=rf"{MOBY_DICK_FILE} holds only 5 blank characters; expected the text"):
+        load_moby_dick(data_copy)
+
+
+@pytest.mark.parametrize("name", LOADERS)
+def test_a_data_folder_with_a_trailing_space_is_named_with_the_stripped_name(data_copy, name):
+    folder = re.escape(str(data_copy))
+    with pytest.raises(ValueError, match=rf"the folder '{folder} ' does not exist and its name starts or ends with a space.*Did you mean '{folder}' \(it exists\)\? Remove the space"):
+        LOADERS[name](f"{data_copy} ")
+
+
+def test_a_checksum_line_with_a_trailing_space_is_named(data_copy):
+    manifest = data_copy / "SHA256SUMS"
+    manifest.write_text(manifest.read_text().replace(f"  {MOBY_DICK_FILE}\n", f"  {MOBY_DICK_FILE} \n"))
+    with pytest.raises(ValueError, match=rf"SHA256SUMS lists '{MOBY_DICK_FILE} ', with a stray space, but not '{MOBY_DICK_FILE}'.*Remove the space"):
+        load_moby_dick(data_copy)
+
+
+def test_a_data_file_renamed_with_a_trailing_space_is_named(data_copy):
+    (data_copy / MOBY_DICK_FILE).rename(data_copy / f"{MOBY_DICK_FILE} ")
+    with pytest.raises(FileNotFoundError, match=rf"{MOBY_DICK_FILE} is missing\. There is a '{MOBY_DICK_FILE} ', with a stray space in its name: rename it to '{MOBY_DICK_FILE}'"):
         load_moby_dick(data_copy)

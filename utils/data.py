@@ -13,11 +13,23 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import os
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DATA_DIR", "MANIFEST_NAME", "RESTORE", "check_course_data", "read_csv_text", "read_manifest", "sha256_of", "verify_data_file"]
+__all__ = [
+    "DATA_DIR",
+    "MANIFEST_NAME",
+    "RESTORE",
+    "check_course_data",
+    "read_csv_text",
+    "read_manifest",
+    "read_utf8_text",
+    "sha256_of",
+    "verify_data_file",
+]
 
 #: The ``data/`` folder of this checkout.
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -27,6 +39,64 @@ MANIFEST_NAME = "SHA256SUMS"
 
 #: How every data-file error ends: the way to get the shipped file back.
 RESTORE = "Restore the original with `git checkout -- data/`."
+
+
+def _refuse_stray_whitespace(path: str | os.PathLike, what: str = "file") -> None:
+    """Refuse a path that does not exist and starts or ends with whitespace; suggest the name without it.
+
+    A name that really has a space at its end and exists is left alone: only a name that points nowhere, and
+    whose stripped form is what was meant, is refused.
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes) or Path(text).exists():
+        return
+    parts = Path(text).parts
+    stripped = str(Path(*(part.strip() for part in parts))) if parts else text.strip()
+    if stripped != text and any(part != part.strip() for part in parts):
+        exists = " (it exists)" if Path(stripped).exists() else ""
+        raise ValueError(
+            f"the {what} {text!r} does not exist and its name starts or ends with a space; expected a name without "
+            f"stray spaces. Did you mean {stripped!r}{exists}? Remove the space."
+        )
+
+
+def read_utf8_text(path: str | Path) -> str:
+    """Read a whole data file as UTF-8 text; refuse an empty file or a byte that is not UTF-8, naming where.
+
+    The loaders read their files through this (after :func:`verify_data_file`). A decoding error names the
+    file, the line (first line = 1), the byte's offset in the file (first byte = 0) and its place in the line,
+    so you can find it with a hex viewer or ``sed -n '<line>p'``.
+
+    Args:
+        path: The file.
+
+    Returns:
+        The text, with its line endings as they are in the file.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If the file is empty (0 bytes), is not UTF-8 (the message names the line and byte offset), or
+            its name starts or ends with a space and no such file exists.
+
+    Example:
+        >>> read_utf8_text(DATA_DIR / "first_names.csv")[:15]
+        'name,list\\nAaren'
+    """
+    _refuse_stray_whitespace(path)
+    path = Path(path)
+    data = path.read_bytes()
+    if not data:
+        raise ValueError(f"{path} is empty (0 bytes); expected the data file's text. {RESTORE}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ValueError(
+            f"{path} line {line}, byte offset {error.start} (byte {error.start - line_start + 1} of the line): "
+            f"the byte 0x{data[error.start]:02x} is not valid UTF-8 here ({error.reason}); expected UTF-8 text. "
+            f"If you edited the file, save it as UTF-8. {RESTORE}"
+        ) from error
 
 
 def read_csv_text(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -43,17 +113,18 @@ def read_csv_text(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
         A DataFrame of strings, one row per line after the header.
 
     Raises:
-        ValueError: If the file is not CSV text, its header differs, it has no rows, or a line has the wrong
-            number of fields.
+        FileNotFoundError: If the file does not exist.
+        ValueError: If the file is empty, is not UTF-8 (the message names the line and byte offset) or not CSV,
+            its header differs, it has no rows, or a line has the wrong number of fields.
 
     Example:
         >>> read_csv_text(DATA_DIR / "ItalyPowerDemand_TRAIN.csv", ("label", *(f"t{h:02d}" for h in range(24)))).shape
         (67, 25)
     """
+    text = read_utf8_text(path)
     try:
-        with open(path, newline="", encoding="utf-8") as file:
-            header, *rows = csv.reader(file)
-    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        header, *rows = csv.reader(io.StringIO(text, newline=""))
+    except (csv.Error, ValueError) as error:
         raise ValueError(f"{path} is malformed and cannot be read as CSV ({error}). {RESTORE}") from error
     if tuple(header) != tuple(columns):
         raise ValueError(
@@ -78,6 +149,8 @@ def sha256_of(path: str | Path) -> str:
 
     Raises:
         FileNotFoundError: If the file does not exist.
+        ValueError: If no such file exists and its name starts or ends with a space (the message suggests the
+            name without it).
 
     Example:
         >>> import tempfile
@@ -86,6 +159,7 @@ def sha256_of(path: str | Path) -> str:
         >>> sha256_of(f.name)[:16]
         'ba7816bf8f01cfea'
     """
+    _refuse_stray_whitespace(path)
     digest = hashlib.sha256()
     with open(path, "rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
@@ -104,12 +178,14 @@ def read_manifest(data_dir: str | Path = DATA_DIR) -> dict[str, str]:
 
     Raises:
         FileNotFoundError: If there is no ``SHA256SUMS`` in ``data_dir``.
-        ValueError: If a line is not ``<64 hex digits><two spaces><name>``.
+        ValueError: If a line is not ``<64 hex digits><two spaces><name>``, or ``data_dir`` does not exist and
+            starts or ends with a space (the message suggests the name without it).
 
     Example:
         >>> isinstance(read_manifest(), dict)
         True
     """
+    _refuse_stray_whitespace(data_dir, "folder")
     manifest = Path(data_dir) / MANIFEST_NAME
     if not manifest.is_file():
         raise FileNotFoundError(
@@ -143,8 +219,12 @@ def verify_data_file(name: str, data_dir: str | Path = DATA_DIR) -> Path:
         The file's full path.
 
     Raises:
-        ValueError: If the file is not listed, or its content does not match
-            its checksum (it is corrupt, truncated or was edited).
+        TypeError: If ``name`` is not a string.
+        ValueError: If the file is not listed, its name (or its line in
+            ``SHA256SUMS``) has a stray space at the start or end (the message
+            suggests the name without it), it is empty (0 bytes, even when
+            ``SHA256SUMS`` was rewritten to match), or its content does not
+            match its checksum (it is corrupt, truncated or was edited).
         FileNotFoundError: If the file is listed but missing.
 
     Example:
@@ -153,9 +233,25 @@ def verify_data_file(name: str, data_dir: str | Path = DATA_DIR) -> Path:
         ...
         ValueError: 'no-such-file.csv' is not listed in .../SHA256SUMS...
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a file name (str) as listed in {MANIFEST_NAME}, such as 'moby_dick.txt'; received "
+            f"{type(name).__name__} {name!r}. Pass the folder as data_dir."
+        )
     data_dir = Path(data_dir)
     checksums = read_manifest(data_dir)
     if name not in checksums:
+        near = [listed for listed in checksums if listed.strip() == name.strip()]
+        if near and name != name.strip():
+            raise ValueError(
+                f"the data file name {name!r} starts or ends with a space; {data_dir / MANIFEST_NAME} lists "
+                f"{near[0]!r}. Pass {near[0]!r} (remove the space)."
+            )
+        if near:
+            raise ValueError(
+                f"{data_dir / MANIFEST_NAME} lists {near[0]!r}, with a stray space, but not {name!r}; expected "
+                f"exactly the file's name after the checksum and two spaces. Remove the space from that line. {RESTORE}"
+            )
         raise ValueError(
             f"{name!r} is not listed in {data_dir / MANIFEST_NAME}; listed files: "
             f"{sorted(checksums) or 'none'}. Add its checksum with "
@@ -163,8 +259,15 @@ def verify_data_file(name: str, data_dir: str | Path = DATA_DIR) -> Path:
         )
     path = data_dir / name
     if not path.is_file():
+        near = sorted(other.name for other in data_dir.iterdir() if other.name != name and other.name.strip() == name.strip())
+        hint = f" There is a {near[0]!r}, with a stray space in its name: rename it to {name!r}." if near else ""
         raise FileNotFoundError(
-            f"The data file {path} is missing. Restore it with `git checkout -- data/`."
+            f"The data file {path} is missing.{hint} Restore it with `git checkout -- data/`."
+        )
+    if path.stat().st_size == 0:
+        raise ValueError(
+            f"{path} is empty (0 bytes); a course data file never is, even where {MANIFEST_NAME} was rewritten to "
+            f"match it. {RESTORE}"
         )
     actual = sha256_of(path)
     if actual != checksums[name]:

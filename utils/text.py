@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from utils.data import DATA_DIR, RESTORE, read_csv_text, verify_data_file
+from utils.data import DATA_DIR, RESTORE, read_csv_text, read_utf8_text, verify_data_file
 
 __all__ = [
     "FIRST_NAMES_FILE",
@@ -199,7 +199,8 @@ def load_moby_dick(data_dir: str | Path | None = None) -> str:
 
     Raises:
         FileNotFoundError: If the file is missing.
-        ValueError: If the file was altered (checksum) or is not UTF-8 text.
+        ValueError: If the file was altered (checksum), is empty or blank, or is not UTF-8 text (the message
+            names the line and the byte offset).
 
     Example:
         >>> text = load_moby_dick()
@@ -207,9 +208,7 @@ def load_moby_dick(data_dir: str | Path | None = None) -> str:
         (1190317, 83, 'CHAPTER 1. Loomings.\\n\\nCall me Ishmae')
     """
     path = verify_data_file(MOBY_DICK_FILE, DATA_DIR if data_dir is None else data_dir)
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ValueError(f"{path} line {line} is not UTF-8 text ({error.reason}). {RESTORE}") from error
+    text = read_utf8_text(path)
+    if not text.strip():
+        raise ValueError(f"{path} holds only {len(text)} blank characters; expected the text of Moby Dick. {RESTORE}")
+    return text
