@@ -7,7 +7,8 @@ Keras model, mapping sequences ``(batch, ADDING_TIMESTEPS, 2)`` to sums
 in the notebook, measures the model's mean squared error on them next to the
 error of always predicting the mean target, confirms that the model has a
 recurrent layer, and confirms that the predictions depend on that layer: with
-its weights perturbed, they move.
+its weights perturbed they move, and with it silenced (its weights set to zero)
+they fall most of the way back to the mean predictor's error.
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ class AddingExercise(Exercise):
     sequences of its own and passes a model whose mean squared error there is
     at most ``ADDING_MAX_RATIO`` (a tenth) of the error of always predicting
     the mean target, 1. The model must contain a recurrent layer (LSTM, GRU
-    or SimpleRNN, alone or wrapped), and perturbing that layer's weights must
-    move the predictions: the recurrent layer has to do the work.
+    or SimpleRNN, alone or wrapped), perturbing that layer's weights must
+    move the predictions, and silencing it (weights set to zero) must take
+    the error at least three quarters of the way back to the mean predictor's:
+    the recurrent layer has to do the work.
 
     Used in ``notebooks/33_exercise_adding_problem.ipynb`` as :data:`adding_exercise`.
 
@@ -189,9 +192,19 @@ class AddingExercise(Exercise):
                     f"perturbed they move by {fmt(change)} (RMS), less than {ADDING_MIN_DEPENDENCE}, so another part "
                     "of the model does the work. Let the recurrent layer read the sequence and feed the output"
                 )
+        silence = None
+        if problem is None and model_mse <= bar:
+            silence = self.silence_test(
+                lambda: np.mean((_predictions(answer, x)[0] - y) ** 2), model_mse, mean_mse, answer,
+                metric="MSE", baseline_name=f"always predicting the mean ({ADDING_MEAN_TARGET:g})",
+            )
+            problem = silence.problem
 
         if model_mse <= bar and problem is None:
-            print(f"Correct: {measured}. Your {', '.join(found)} keeps the first marked value in memory to the end.")
+            print(
+                f"Correct: {measured}. Your {', '.join(found)} keeps the marked values in memory to the end: "
+                f"{silence.summary('MSE')}."
+            )
             return True
         if model_mse <= bar:
             print(f"Not yet: your model is accurate ({measured}), but {problem}.")

@@ -11,10 +11,13 @@ module (see :mod:`utils.checks`). Three things live here:
 * The probes a check uses to measure the learner's model instead of trusting
   it: :func:`is_keras_model`, :func:`recurrent_layers` (is there an LSTM, GRU
   or SimpleRNN, alone or wrapped in ``Bidirectional`` or ``RNN``?),
-  :func:`perturbed_weights` and :meth:`Exercise.answers_change` (do the
-  learner's answers change when the model's weights change, or does the
-  function ignore the model?), and :func:`forecasts_of` (call a forecaster on
-  windows, report a crash, a wrong shape or NaN in words).
+  :func:`perturbed_recurrent_weights` and :meth:`Exercise.answers_change` (do
+  the answers move when the recurrent layers' weights move?),
+  :func:`silenced_recurrent_layers` and :meth:`Exercise.silence_test` (does
+  the answer lose its skill when the recurrent layers are switched off, or
+  does another path compute it?), :func:`future_leak` (is a per-step
+  output causal?) and :func:`forecasts_of` (call a forecaster on windows,
+  report a crash, a wrong shape or NaN in words).
 * The parser of solved notebooks: :func:`make_exercise_notebook` turns
   ``solutions/<name>_solutions.ipynb`` into the learner's notebook
   (``tools/make_exercises.py`` writes it) and :func:`solution_code` reads the
@@ -44,18 +47,24 @@ __all__ = [
     "BEGIN_SOLUTION",
     "END_SOLUTION",
     "RECURRENT_LAYERS",
+    "SILENCED_MIN_SKILL_LOST",
     "SOLUTION_TAG",
     "STARTER_PREFIX",
     "Exercise",
+    "SilenceTest",
     "describe",
     "fmt",
     "forecasts_of",
+    "future_leak",
     "is_keras_model",
     "keras_input_shape",
     "layer_names",
     "make_exercise_notebook",
+    "perturbed_recurrent_weights",
     "perturbed_weights",
     "recurrent_layers",
+    "silenced_recurrent_layers",
+    "skill_lost",
     "solution_code",
     "window_predictor",
 ]
@@ -441,6 +450,142 @@ def _perturbed(variables: list[Any], seed: int, scale: float) -> Iterator[None]:
             variable.assign(weights)
 
 
+@contextlib.contextmanager
+def silenced_recurrent_layers(model: Any) -> Iterator[None]:
+    """Set every weight of the model's recurrent layers to zero for the duration of a ``with`` block.
+
+    With all its weights and biases at zero, an LSTM's candidate is
+    ``tanh(0) = 0``, so its cell state stays 0 and its output
+    ``h_t = o_t * tanh(c_t)`` is 0 at every step, whatever the input; a GRU
+    and a SimpleRNN give 0 too. What the model still gets right without
+    them comes from another path. On leaving the block, even through an
+    error, every weight is restored exactly.
+
+    Args:
+        model: A Keras model; its recurrent layers are found by :func:`recurrent_layer_objects`.
+
+    Example:
+        >>> with silenced_recurrent_layers(model):  # doctest: +SKIP
+        ...     without = model.predict(x, verbose=0)
+    """
+    variables = [v for layer in recurrent_layer_objects(model) for v in layer.weights]
+    saved = [np.array(variable.numpy()) for variable in variables]
+    try:
+        for variable, weights in zip(variables, saved):
+            if weights.dtype.kind == "f" and weights.size:
+                variable.assign(np.zeros_like(weights))
+        yield
+    finally:
+        for variable, weights in zip(variables, saved):
+            variable.assign(weights)
+
+
+#: Silenced, a model must fall at least this share of the way from its score back to the check's baseline.
+SILENCED_MIN_SKILL_LOST = 0.75
+
+
+def skill_lost(score: float, silenced: float, baseline: float, *, higher_is_better: bool = False) -> float:
+    """The share of a model's lead over the baseline that it loses when its recurrent layers are silenced.
+
+    0 means the silenced model scores as well as the model, 1 that it falls
+    back to the baseline, more than 1 that it falls below it.
+
+    Args:
+        score: The model's score as handed in.
+        silenced: Its score with the recurrent layers silenced (NaN or infinity: it broke, so all is lost).
+        baseline: The check's baseline score (persistence, the mean, the majority class, ...).
+        higher_is_better: True for an accuracy or a count of right answers, False for an error.
+
+    Returns:
+        The share lost; ``math.inf`` when the silenced model broke, NaN when the model has no lead to lose.
+
+    Example:
+        >>> skill_lost(0.01, 0.2, 0.2)                           # an RMSE back at persistence's
+        1.0
+        >>> skill_lost(90, 80, 50, higher_is_better=True)        # 90 of 100 right, 80 silenced: a quarter lost
+        0.25
+        >>> skill_lost(0.3, 0.25, 0.2)                           # worse than the baseline: nothing to lose
+        nan
+    """
+    if not math.isfinite(silenced):
+        return math.inf
+    lead = score - baseline if higher_is_better else baseline - score
+    if not lead > 0 or not math.isfinite(lead):
+        return math.nan
+    drop = score - silenced if higher_is_better else silenced - score
+    return float(drop / lead)
+
+
+class SilenceTest(NamedTuple):
+    """What :meth:`Exercise.silence_test` measured: the score both ways, the baseline, and the verdict."""
+
+    score: float
+    silenced: float
+    baseline: float
+    baseline_name: str
+    share_lost: float
+    problem: str | None
+
+    def summary(self, metric: str, formatter: Callable[[float], str] = fmt) -> str:
+        """A clause for the "Correct" message: what the answers score with the recurrent layers silenced."""
+        if not math.isfinite(self.silenced):
+            return "with its recurrent layers silenced (weights set to zero) it gives no usable answers"
+        return (
+            f"with its recurrent layers silenced (weights set to zero) it scores {metric} "
+            f"{formatter(self.silenced)}, against {formatter(self.baseline)} for {self.baseline_name}"
+        )
+
+
+def future_leak(
+    outputs_of: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    lengths: np.ndarray,
+    low: int,
+    high: int,
+    seed: int = 0,
+) -> float:
+    """How far a per-step model's outputs up to position t move when its inputs after t change.
+
+    A model that predicts the next element at every step (a language model)
+    must be causal: its output at t may depend on inputs 0 … t only. For each
+    sequence a cut t is drawn, every input after t (up to the sequence's
+    length, so padding stays padding) is replaced by another id from
+    ``[low, high)``, and the outputs at 0 … t are compared. A causal model
+    gives 0; a ``Bidirectional`` layer or a ``Conv1D(padding="same")`` does not.
+
+    Args:
+        outputs_of: Maps integer inputs ``(n, steps)`` to per-step outputs ``(n, steps, ...)``, e.g. log-probabilities.
+        x: The inputs, ``(n, steps)`` integers.
+        lengths: The real length of each sequence (at least 2).
+        low: The smallest id to write in.
+        high: One past the largest id to write in.
+        seed: Seeds the cuts and the new ids.
+
+    Returns:
+        The largest absolute change of an output at or before its sequence's cut.
+
+    Example:
+        >>> x = np.array([[1, 3, 4, 5], [1, 6, 7, 0]])
+        >>> causal = lambda x: np.cumsum(x, axis=1)[..., None]              # reads the past only
+        >>> peeking = lambda x: np.roll(x, -1, axis=1)[..., None]           # reads the next input
+        >>> future_leak(causal, x, np.array([4, 3]), 3, 9), future_leak(peeking, x, np.array([4, 3]), 3, 9) > 0
+        (0.0, True)
+    """
+    rng = np.random.default_rng(seed)
+    x = np.asarray(x)
+    changed = x.copy()
+    cuts = np.array([rng.integers(0, max(int(n) - 1, 1)) for n in lengths])
+    for row, (cut, n) in enumerate(zip(cuts, lengths)):
+        later = slice(int(cut) + 1, int(n))
+        offsets = rng.integers(1, high - low, size=changed[row, later].shape)
+        changed[row, later] = low + (changed[row, later] - low + offsets) % (high - low)  # never the same id
+    before = np.asarray(outputs_of(x), dtype=np.float64)
+    after = np.asarray(outputs_of(changed), dtype=np.float64)
+    steps = np.arange(x.shape[1])
+    kept = steps[np.newaxis, :] <= cuts[:, np.newaxis]
+    return float(np.max(np.abs(after - before)[kept])) if kept.any() else 0.0
+
+
 def _accepts_keyword(function: Callable, keyword: str) -> bool:
     try:
         parameters = inspect.signature(function).parameters.values()
@@ -648,13 +793,15 @@ class Exercise:
 
     @staticmethod
     def answers_change(compute: Callable[[], Any], before: np.ndarray, model: Any, seed: int = 0) -> float:
-        """How far the answers move when the model's weights are perturbed: the largest absolute change.
+        """How far the answers move when the recurrent layers' weights are perturbed: the largest absolute change.
 
-        ``compute()`` is called once inside :func:`perturbed_weights` and its
-        result compared with ``before`` (the answers with the trained
-        weights). A function that ignores the model gives 0. If it raises or
-        returns something else (NaN, another shape), the model clearly
-        matters, and the change is infinite.
+        ``compute()`` is called once inside :func:`perturbed_recurrent_weights`
+        and its result compared with ``before`` (the answers with the trained
+        weights). A function that ignores the model gives 0, and so does a
+        model whose recurrent layer feeds nothing (an output multiplied by
+        zero, a head with zero weights). If it raises or returns something
+        else (NaN, another shape), the model clearly matters, and the change
+        is infinite.
 
         Args:
             compute: Recomputes the answers, calling the learner's function.
@@ -665,7 +812,7 @@ class Exercise:
         Returns:
             The largest absolute change, ``math.inf`` when it cannot be compared.
         """
-        with perturbed_weights(model, seed=seed):
+        with perturbed_recurrent_weights(model, seed=seed):
             try:
                 after = np.asarray(compute(), dtype=np.float64)
             except Exception:
@@ -674,6 +821,64 @@ class Exercise:
         if after.shape != before.shape or not np.all(np.isfinite(after)):
             return math.inf
         return float(np.max(np.abs(after - before))) if after.size else 0.0
+
+    @staticmethod
+    def silence_test(
+        measure: Callable[[], float],
+        score: float,
+        baseline: float,
+        model: Any,
+        *,
+        metric: str,
+        baseline_name: str,
+        higher_is_better: bool = False,
+        formatter: Callable[[float], str] = fmt,
+    ) -> SilenceTest:
+        """Score the answers again with the model's recurrent layers silenced: they must lose most of their skill.
+
+        An answer that passes only because the recurrent layer changes it a
+        little (the exact answer plus a small recurrent term), or because a
+        Dense layer reads the input past a recurrent layer that feeds
+        nothing, scores nearly as well silenced. ``measure()`` is called once
+        inside :func:`silenced_recurrent_layers`; the answers must fall at
+        least :data:`SILENCED_MIN_SKILL_LOST` of the way from ``score`` back
+        to ``baseline`` (see :func:`skill_lost`). A silenced model that
+        raises, or a ``measure`` that raises or returns NaN or None, has lost
+        everything.
+
+        Args:
+            measure: Recomputes the check's score, calling the learner's model or function.
+            score: The score as handed in.
+            baseline: The check's baseline score.
+            model: The Keras model whose recurrent layers are silenced.
+            metric: The score's name in messages: ``"RMSE"``, ``"accuracy"``.
+            baseline_name: The baseline in messages: ``"persistence"``.
+            higher_is_better: True for an accuracy or a count of right answers.
+            formatter: Writes a score for messages.
+
+        Returns:
+            A :class:`SilenceTest`; its ``problem`` is None when the answers lost enough (or had no lead to
+            lose), else a clause that completes "Not yet: ..., but <problem>".
+        """
+        with silenced_recurrent_layers(model):
+            try:
+                silenced = float(measure())
+            except Exception:  # the learner's model: a silenced model that breaks has lost its skill
+                silenced = math.nan
+        share = skill_lost(score, silenced, baseline, higher_is_better=higher_is_better)
+        problem = None
+        if share < SILENCED_MIN_SKILL_LOST:  # NaN (no lead over the baseline) compares False
+            layers = ", ".join(recurrent_layers(model))
+            problem = (
+                f"your {layers} does not carry the answer. With every weight of that layer set to zero, so that its "
+                f"output no longer depends on the input, your answers still score {metric} {formatter(silenced)}, "
+                f"against {formatter(score)} as handed in and {formatter(baseline)} for {baseline_name}: they keep "
+                f"{1 - share:.0%} of their lead over {baseline_name}. Answers that come through the recurrent layer "
+                f"lose at least {SILENCED_MIN_SKILL_LOST:.0%} of it. Another path computes them (a Dense or Lambda "
+                "layer that reads the input directly, a skip connection around the recurrent layer, or arithmetic "
+                "in your function): let the recurrent layer read the sequence and feed the output"
+            )
+        return SilenceTest(score, silenced, baseline, baseline_name, share, problem)
 
     # --- Hints and the solution ---
 

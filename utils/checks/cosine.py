@@ -5,8 +5,9 @@ Why this module exists: it holds the check, hints and constants of
 model (or a function of windows together with ``model=``, the model it uses);
 the check measures it on windows from cosine stretches far from the training
 series, at start times drawn from a seed that is not in the notebook, confirms
-the model has a recurrent layer and, for a function, that its forecasts
-change when the model's weights are perturbed.
+the model has a recurrent layer, that the forecasts change when that layer's
+weights are perturbed, and that they lose their skill when it is silenced
+(its weights set to zero), whether the model comes alone or with a function.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from utils.checks.base import (
     forecasts_of,
     is_keras_model,
     keras_input_shape,
+    recurrent_layers,
     window_predictor,
 )
 from utils.datasets import cosine_wave, make_windows
@@ -66,7 +68,9 @@ class CosineExercise(Exercise):
     from cosine stretches far from the training range, at times drawn when it
     runs, and passes a model whose RMSE there is at most
     ``COSINE_MAX_RATIO`` (a fifth) of the persistence baseline's, provided the
-    model has a recurrent layer and does the forecasting.
+    model has a recurrent layer and that layer does the forecasting: perturbing
+    its weights moves the forecasts, and silencing it (weights set to zero)
+    takes at least three quarters of the way back to persistence's RMSE.
 
     ``check(cosine_model)`` takes the trained Keras model, mapping windows
     ``(batch, 10, 1)`` to ``(batch, 1)``; ``check(forecast, model=cosine_model)``
@@ -181,17 +185,28 @@ class CosineExercise(Exercise):
             f"{fmt(persistence_rmse)}"
         )
         problem = self.model_problem(the_model, handed_in="a function")
-        if problem is None and function is not None:
+        silence = None
+        if problem is None:
             probe = x[::8]
-            change = self.answers_change(lambda: forecasts_of(function, probe, "windows")[0], y_pred[::8], the_model)
+            change = self.answers_change(lambda: forecasts_of(predict, probe, "windows")[0], y_pred[::8], the_model)
             if change <= bar:
+                layers = ", ".join(recurrent_layers(the_model))
                 problem = (
-                    "your function does not use that model: with the model's weights perturbed its forecasts "
+                    f"your forecasts do not depend on the model's {layers}: with that layer's weights perturbed they "
                     f"move by at most {fmt(change)}, less than the bar, so they come from somewhere else"
                 )
+        if problem is None and model_rmse <= bar:
+            silence = self.silence_test(
+                lambda: rmse(y, forecasts_of(predict, x, count)[0]), model_rmse, persistence_rmse,
+                the_model, metric="RMSE", baseline_name="persistence",
+            )
+            problem = silence.problem
 
         if model_rmse <= bar and problem is None:
-            print(f"Correct: {measured}; the bar was {fmt(bar)} (a fifth of persistence).")
+            print(
+                f"Correct: {measured}; the bar was {fmt(bar)} (a fifth of persistence). The forecasts come from "
+                f"your {', '.join(recurrent_layers(the_model))}: {silence.summary('RMSE')}."
+            )
             return True
         if model_rmse <= bar:
             print(

@@ -9,7 +9,9 @@ chosen on validation, not on test), then measures the chosen model itself:
 on the validation targets, where its RMSE must match the table's within a few
 percent, lie above the noise floor and beat persistence; and on a stretch of
 the wave generated at check time from a seed that is not in the notebook,
-where it reports the RMSE next to persistence's.
+where it reports the RMSE next to persistence's. The forecasts must come
+from the model's recurrent layer: they move when its weights are perturbed,
+and they fall most of the way back to persistence when it is silenced.
 
 Every trial is scored on the same validation targets, whatever its window:
 all the values of the validation part, the first windows taking their context
@@ -318,15 +320,22 @@ class TuningExercise(Exercise):
         if problem is not None:
             print(f"Not yet: {problem}.")
             return False
-        if forecast is not None:
-            change = self.answers_change(lambda: forecasts_of(forecast, x_val[::5], "windows")[0], y_pred[::5], model)
-            if change <= 0.1 * TUNING_NOISE_STD:
+        change = self.answers_change(lambda: forecasts_of(predict, x_val[::5], "windows")[0], y_pred[::5], model)
+        if change <= 0.1 * TUNING_NOISE_STD:
+            layers = ", ".join(recurrent_layers(model))
+            if forecast is not None:
                 print(
-                    "Not yet: your forecast function does not use the model you passed: with the model's weights "
-                    f"perturbed its forecasts move by at most {fmt(change)}. The check measures the chosen "
-                    "trial's LSTM, so forecast= must call that model (model.predict inside it)."
+                    f"Not yet: your forecast function does not use the {layers} of the model you passed: with that "
+                    f"layer's weights perturbed its forecasts move by at most {fmt(change)}. The check measures the "
+                    "chosen trial's LSTM, so forecast= must call that model (model.predict inside it)."
                 )
-                return False
+            else:
+                print(
+                    f"Not yet: your model's forecasts do not depend on its {layers}: with that layer's weights "
+                    f"perturbed they move by at most {fmt(change)}. Another part of the model computes them; let "
+                    "the recurrent layer read the window and feed the output."
+                )
+            return False
 
         measured = rmse(y_val, y_pred)
         if not _close(table_val, measured):
@@ -348,6 +357,14 @@ class TuningExercise(Exercise):
             )
             return False
 
+        silence = self.silence_test(
+            lambda: rmse(y_val, forecasts_of(predict, x_val, what)[0]), measured, persistence, model,
+            metric="validation RMSE", baseline_name="persistence",
+        )
+        if silence.problem is not None:
+            print(f"Not yet: your chosen model's validation RMSE is {fmt(measured)}, but {silence.problem}.")
+            return False
+
         x_unseen, y_unseen = self._unseen_stretch(window)
         unseen_pred, problem = forecasts_of(predict, x_unseen, "windows of an unseen stretch")
         if problem is not None:
@@ -360,8 +377,9 @@ class TuningExercise(Exercise):
             f"Correct: {len(trials)} trials, varying {varied_text}; you chose {_row_label(trials, row)} ({setting}) "
             f"by its validation RMSE {fmt(table_val)}. The check re-measured your model on the same "
             f"{len(y_val)} validation targets: {fmt(measured)}, against persistence's {fmt(persistence)} and a "
-            f"noise floor of {fmt(floor)}. On {len(y_unseen)} targets of a stretch of the wave you never saw, "
-            f"your model scores {fmt(unseen)}, {verdict} persistence ({fmt(unseen_persistence)})."
+            f"noise floor of {fmt(floor)}; {silence.summary('validation RMSE')}. On {len(y_unseen)} targets of a "
+            f"stretch of the wave you never saw, your model scores {fmt(unseen)}, {verdict} persistence "
+            f"({fmt(unseen_persistence)})."
         )
         return True
 
