@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.test_course_data_loaders import replace_line, rewrite
+from tests.test_course_data_loaders import replace_line, rewrite, write_bytes
 from utils.data import DATA_DIR
 from utils.weather import MEASUREMENTS, WEATHER_FILE, fill_gaps, find_gaps, load_nyc_weather
 
@@ -92,6 +92,18 @@ def test_wrong_header_and_empty_file(data_copy):
     rewrite(data_copy, WEATHER_FILE, lambda lines: [HEADER], update_checksum=True)
     with pytest.raises(ValueError, match="has a header but no rows"):
         load_nyc_weather(data_dir=data_copy)
+
+
+def test_a_byte_that_is_not_utf8_an_empty_file_and_a_spaced_folder_are_named(data_copy):
+    data = (data_copy / WEATHER_FILE).read_bytes()
+    write_bytes(data_copy, WEATHER_FILE, data.replace(b"EWR", b"\xc9WR", 1))  # the first data row, first byte
+    with pytest.raises(ValueError, match=rf"{WEATHER_FILE} line 2, byte offset {len(HEADER)} \(byte 1 of the line\): the byte 0xc9 is not valid UTF-8"):
+        load_nyc_weather(data_dir=data_copy)
+    write_bytes(data_copy, WEATHER_FILE, b"")
+    with pytest.raises(ValueError, match=rf"{WEATHER_FILE} is empty \(0 bytes\)"):
+        load_nyc_weather(data_dir=data_copy)
+    with pytest.raises(ValueError, match=r"the folder '.* ' does not exist and its name starts or ends with a space.*Did you mean"):
+        load_nyc_weather(data_dir=f"{data_copy} ")
 
 
 @pytest.mark.parametrize("station, error", [("jfk", ValueError), ("BOS", ValueError), (1, TypeError)])
