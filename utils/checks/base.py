@@ -531,9 +531,14 @@ class SilenceTest(NamedTuple):
         if not math.isfinite(self.silenced):
             return "with its recurrent layers silenced (weights set to zero) it gives no usable answers"
         return (
-            f"with its recurrent layers silenced (weights set to zero) it scores {metric} "
-            f"{formatter(self.silenced)}, against {formatter(self.baseline)} for {self.baseline_name}"
+            f"with its recurrent layers silenced (weights set to zero) it scores {_scored(metric, formatter, self.silenced)}, "
+            f"against {formatter(self.baseline)} for {self.baseline_name}"
         )
+
+
+def _scored(metric: str, formatter: Callable[[float], str], value: float) -> str:
+    """``'RMSE 0.0123'``, or the formatted value alone when the metric has no name."""
+    return f"{metric} {formatter(value)}" if metric else formatter(value)
 
 
 def future_leak(
@@ -851,7 +856,7 @@ class Exercise:
             score: The score as handed in.
             baseline: The check's baseline score.
             model: The Keras model whose recurrent layers are silenced.
-            metric: The score's name in messages: ``"RMSE"``, ``"accuracy"``.
+            metric: The score's name in messages: ``"RMSE"``, ``"accuracy"`` (or ``""`` when ``formatter`` names it).
             baseline_name: The baseline in messages: ``"persistence"``.
             higher_is_better: True for an accuracy or a count of right answers.
             formatter: Writes a score for messages.
@@ -871,7 +876,7 @@ class Exercise:
             layers = ", ".join(recurrent_layers(model))
             problem = (
                 f"your {layers} does not carry the answer. With every weight of that layer set to zero, so that its "
-                f"output no longer depends on the input, your answers still score {metric} {formatter(silenced)}, "
+                f"output no longer depends on the input, your answers still score {_scored(metric, formatter, silenced)}, "
                 f"against {formatter(score)} as handed in and {formatter(baseline)} for {baseline_name}: they keep "
                 f"{1 - share:.0%} of their lead over {baseline_name}. Answers that come through the recurrent layer "
                 f"lose at least {SILENCED_MIN_SKILL_LOST:.0%} of it. Another path computes them (a Dense or Lambda "

@@ -1,14 +1,20 @@
-"""Exercise 23: count on, far beyond the training range, with a network doing the counting.
+"""Exercise 23: count on, far beyond the training range, when the steps follow a pattern the network must remember.
 
-Why this module exists: it holds the check and hints of
+Why this module exists: it holds the sequences, the check and the hints of
 ``notebooks/23_exercise_counting.ipynb``. The answer is a function
 ``predict_next(sequence) -> float`` together with the trained Keras model it
-uses (``model=``). The check asks the function about arithmetic sequences
-drawn when it runs (from a seed that is not in the notebook), far outside any
-training range, confirms the model has a recurrent layer, and confirms the
-answers change when the model's weights are perturbed: continuing a sequence
-is one line of arithmetic, so right answers alone do not show that a network
-learned to extrapolate.
+uses (``model=``). The sequences increase by steps that follow one of three
+patterns (:data:`COUNTING_PATTERNS`): steps that alternate, steps that grow
+by a fixed amount, and a step that changes once. The next step depends on
+which pattern the sequence follows, so a network must read it from the
+sequence: a constant, or "the last value plus the last step", does not do.
+The check asks the function about sequences drawn when it runs (from a seed
+that is not in the notebook), starting far outside any training range. It
+confirms the model has a recurrent layer, that the answers change when that
+layer's weights are perturbed, and that they lose their skill when it is
+silenced (weights set to zero): one line of arithmetic per pattern continues
+every sequence, so right answers alone do not show that a network learned
+the patterns.
 """
 
 from __future__ import annotations
@@ -20,46 +26,135 @@ import numpy as np
 
 from utils.checks.base import Exercise, describe, is_keras_model, recurrent_layers
 
-__all__ = ["COUNTING_CASES", "COUNTING_STEPS", "COUNTING_TOLERANCE", "CountingExercise", "counting_exercise"]
+__all__ = [
+    "COUNTING_CASES",
+    "COUNTING_PATTERNS",
+    "COUNTING_TOLERANCE",
+    "CountingExercise",
+    "counting_exercise",
+    "counting_sequences",
+]
 
-#: How many sequences the check asks about, drawn when it runs.
-COUNTING_CASES = 20
-#: The steps the check's sequences use.
-COUNTING_STEPS = (1.0, 1.5, 2.0, 3.0, 7.0, 25.0)
-#: A prediction counts as right within this distance of the true next number.
+#: The three ways the steps of a sequence can go on.
+COUNTING_PATTERNS = ("alternating", "growing", "changing")
+#: How many sequences the check asks about, drawn when it runs (a third of each pattern).
+COUNTING_CASES = 30
+#: A prediction counts as right within this distance of the true next number (every answer is a whole number).
 COUNTING_TOLERANCE = 0.5
-#: Starts are drawn from [COUNTING_START_LOW, COUNTING_START_HIGH); lengths from 3 to 30 numbers.
-COUNTING_START_LOW, COUNTING_START_HIGH = -1000.0, 20000.0
-COUNTING_MIN_LENGTH, COUNTING_MAX_LENGTH = 3, 30
+#: Sequences hold COUNTING_MIN_LENGTH to COUNTING_MAX_LENGTH numbers.
+COUNTING_MIN_LENGTH, COUNTING_MAX_LENGTH = 5, 16
+#: The check's sequences start anywhere in [COUNTING_START_LOW, COUNTING_START_HIGH).
+COUNTING_START_LOW, COUNTING_START_HIGH = -1000, 20000
 _CHECK_SEED = 1_414_213  # not shown in the notebook: the learner cannot tune to the check's sequences
-#: With the model's weights perturbed, at least one answer must move by more than the tolerance.
+#: With the model's weights perturbed, at least one of the first _PROBE_CASES answers must move by more than the tolerance.
 _PROBE_CASES = 6
 
 _ASKS_FOR = (
-    "Why it matters: continuing an arithmetic sequence takes one line of arithmetic (the last value plus the "
-    "last step), so right answers alone prove nothing. The exercise asks for an LSTM that makes the prediction, "
-    "because its point is making a network extrapolate far beyond the numbers it was trained on."
+    "Why it matters: once you know the three patterns, one line of arithmetic each continues every sequence, so "
+    "right answers alone prove nothing. The exercise asks for an LSTM that reads the steps, remembers the pattern "
+    "and predicts the next step, so the check confirms that your answers come from its recurrent layer."
 )
 
 
-def check_cases(seed: int = _CHECK_SEED) -> list[tuple[float, float, int]]:
-    """The check's sequences as ``(start, step, length)``: ``start + step * arange(length)``, answer ``start + step * length``.
+def _steps(rng: np.random.Generator, pattern: str, count: int) -> np.ndarray:
+    """``count`` whole-number steps that follow ``pattern``, the step after them last."""
+    if pattern == "alternating":
+        a, b = rng.choice(np.arange(1, 10), size=2, replace=False)
+        return np.where(np.arange(count) % 2 == 0, a, b)
+    if pattern == "growing":
+        first, growth = rng.integers(1, 7), rng.integers(1, 3)
+        return first + growth * np.arange(count)
+    before, after = rng.choice(np.arange(1, 10), size=2, replace=False)
+    change = rng.integers(2, count - 2)  # at least two steps before the change and two after it, the next one included
+    return np.where(np.arange(count) < change, before, after)
 
-    Drawn from ``seed``: starts in [-1000, 20000) to the nearest 0.5, steps
-    from :data:`COUNTING_STEPS`, lengths from 3 to 30 (the first case has 3
-    numbers, the second 30).
+
+def counting_sequences(
+    n: int,
+    seed: int,
+    *,
+    start_low: int = 1,
+    start_high: int = 100,
+    min_length: int = COUNTING_MIN_LENGTH,
+    max_length: int = COUNTING_MAX_LENGTH,
+) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
+    """Increasing sequences whose steps follow a pattern, with the number that comes next.
+
+    The patterns take turns (:data:`COUNTING_PATTERNS`): *alternating* steps
+    a, b, a, b, … (two different steps from 1 to 9); *growing* steps s, s + g,
+    s + 2g, … (s from 1 to 6, g 1 or 2); and a step that *changes* once, from
+    one value from 1 to 9 to another, with at least two steps on each side of
+    the change. Every number is whole.
+
+    Args:
+        n: How many sequences.
+        seed: Seeds the draw.
+        start_low: The smallest first number.
+        start_high: One past the largest first number.
+        min_length: The fewest numbers in a sequence (at least 5, so every pattern shows).
+        max_length: The most numbers in a sequence.
+
+    Returns:
+        ``(sequences, answers, patterns)``: a list of 1-D float64 arrays, the next number of each
+        (float64, shape ``(n,)``), and each sequence's pattern.
+
+    Raises:
+        ValueError: If ``n`` is not positive, the starts are an empty range, or the lengths are
+            outside ``5 <= min_length <= max_length``.
 
     Example:
-        >>> cases = check_cases(seed=0)
-        >>> len(cases), cases[0][2], cases[1][2]
-        (20, 3, 30)
+        >>> sequences, answers, patterns = counting_sequences(3, seed=1, min_length=7, max_length=7)
+        >>> for sequence, answer, pattern in zip(sequences, answers, patterns):
+        ...     print(f"{pattern:<12}", sequence.astype(int).tolist(), "->", int(answer))
+        alternating  [47, 52, 59, 64, 71, 76, 83] -> 88
+        growing      [4, 5, 8, 13, 20, 29, 40] -> 53
+        changing     [94, 96, 98, 100, 103, 106, 109] -> 112
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive whole number of sequences; received n={n!r}.")
+    if not start_low < start_high:
+        raise ValueError(
+            f"start_low must be below start_high; received start_low={start_low!r}, start_high={start_high!r}."
+        )
+    if not COUNTING_MIN_LENGTH <= min_length <= max_length:
+        raise ValueError(
+            f"lengths must satisfy {COUNTING_MIN_LENGTH} <= min_length <= max_length (a pattern needs at least "
+            f"{COUNTING_MIN_LENGTH} numbers to show); received min_length={min_length!r}, max_length={max_length!r}."
+        )
     rng = np.random.default_rng(seed)
-    starts = np.round(rng.uniform(COUNTING_START_LOW, COUNTING_START_HIGH, COUNTING_CASES) * 2) / 2
-    steps = rng.choice(COUNTING_STEPS, COUNTING_CASES)
-    lengths = rng.integers(COUNTING_MIN_LENGTH, COUNTING_MAX_LENGTH + 1, COUNTING_CASES)
-    lengths[:2] = COUNTING_MIN_LENGTH, COUNTING_MAX_LENGTH
-    return [(float(a), float(d), int(n)) for a, d, n in zip(starts, steps, lengths)]
+    sequences, answers, patterns = [], [], []
+    for index in range(n):
+        pattern = COUNTING_PATTERNS[index % len(COUNTING_PATTERNS)]
+        length = int(rng.integers(min_length, max_length + 1))
+        start = int(rng.integers(start_low, start_high))
+        numbers = start + np.concatenate([[0], np.cumsum(_steps(rng, pattern, length))])
+        sequences.append(numbers[:-1].astype(np.float64))
+        answers.append(float(numbers[-1]))
+        patterns.append(pattern)
+    return sequences, np.array(answers), patterns
+
+
+def check_cases(seed: int = _CHECK_SEED) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
+    """The check's :data:`COUNTING_CASES` sequences: every pattern, 5 to 16 numbers, starting from -1000 to 20,000.
+
+    Example:
+        >>> sequences, answers, patterns = check_cases(seed=0)
+        >>> len(sequences), sorted(set(patterns)) == sorted(COUNTING_PATTERNS)
+        (30, True)
+    """
+    return counting_sequences(COUNTING_CASES, seed, start_low=COUNTING_START_LOW, start_high=COUNTING_START_HIGH)
+
+
+def arithmetic_rule(sequence: np.ndarray) -> float:
+    """The last value plus the last step: right for a step that stays, wrong for steps that alternate or grow.
+
+    The check's baseline: what continues a sequence without remembering more than its last step.
+
+    Example:
+        >>> arithmetic_rule(np.array([1.0, 4.0, 6.0, 9.0, 11.0]))   # alternating 3, 2: the answer is 14
+        13.0
+    """
+    return float(sequence[-1] + (sequence[-1] - sequence[-2]))
 
 
 def _number(value: float) -> str:
@@ -104,9 +199,10 @@ class _CountingFailure(NamedTuple):
     truth: float
     prediction: float | None
     problem: str | None
+    pattern: str
 
     def __str__(self) -> str:
-        after = f"after {_sequence_text(self.sequence)}"
+        after = f"after {_sequence_text(self.sequence)} (steps {self.pattern})"
         if self.problem is not None:
             return f"{after} {self.problem}; the answer is {_number(self.truth)}"
         return f"{after} you predicted {_number(self.prediction)}, the answer is {_number(self.truth)}"
@@ -122,29 +218,37 @@ def _ask(function: object, sequence: np.ndarray) -> tuple[float | None, str | No
 
 
 class CountingExercise(Exercise):
-    """Exercise 23: predict the next number of any arithmetic sequence with a network, far beyond the training range.
+    """Exercise 23: predict the next number of a sequence whose steps follow a pattern, far beyond the training range.
 
     The answer is a function ``predict_next(sequence) -> float``, where
-    ``sequence`` is a 1-D NumPy array of increasing, evenly spaced numbers,
+    ``sequence`` is a 1-D NumPy array of increasing whole numbers whose steps
+    follow one of :data:`COUNTING_PATTERNS` (see :func:`counting_sequences`),
     and ``model=``, the trained Keras model it uses. The check asks the
-    function about :data:`COUNTING_CASES` sequences drawn when it runs
-    (3 to 30 numbers, steps from :data:`COUNTING_STEPS`, starts from -1000 to
-    20,000) and wants every prediction within :data:`COUNTING_TOLERANCE` of
-    the true next number. The model must have a recurrent layer, and
-    perturbing its weights must change at least one answer by more than the
-    tolerance. A function that raises or returns something other than a
-    number fails that case; the check itself never raises.
+    function about :data:`COUNTING_CASES` sequences drawn when it runs (5 to
+    16 numbers, starting from -1000 to 20,000) and wants every prediction
+    within :data:`COUNTING_TOLERANCE` of the true next number. The model must
+    have a recurrent layer; perturbing that layer's weights must change at
+    least one answer by more than the tolerance; and with the layer silenced
+    (weights set to zero) the answers must lose at least three quarters of
+    their lead over :func:`arithmetic_rule`. A function that raises or returns
+    something other than a number fails that case; the check itself never
+    raises.
 
     Used in ``notebooks/23_exercise_counting.ipynb`` as :data:`counting_exercise`.
 
     Example:
-        >>> counting_exercise.check(lambda s: s[-1] + (s[-1] - s[-2]))  # doctest: +ELLIPSIS
-        Not yet: your predict_next is right on all 20 sequences, ... but you handed in a function without the model it uses...
-        Why it matters: continuing an arithmetic sequence takes one line of arithmetic...
+        >>> def by_the_rules(s):  # the three patterns written out: right, but no network
+        ...     d = np.diff(s)
+        ...     if d[-1] == d[-2]:
+        ...         return s[-1] + d[-1]
+        ...     return s[-1] + (d[-2] if d[-1] == d[-3] else 2 * d[-1] - d[-2])
+        >>> counting_exercise.check(by_the_rules)  # doctest: +ELLIPSIS
+        Not yet: your predict_next is right on all 30 sequences, ... but you handed in a function without the model it uses...
+        Why it matters: ...
         False
-        >>> counting_exercise.check(lambda s: s[-1])  # doctest: +ELLIPSIS
-        Not yet: 0 of 20 sequences right; ...
-        You predicted the last number itself (persistence)...
+        >>> counting_exercise.check(arithmetic_rule)  # doctest: +ELLIPSIS
+        Not yet: 10 of 30 sequences right; ...
+        You continued every sequence by its last step...
         False
     """
 
@@ -153,31 +257,33 @@ class CountingExercise(Exercise):
             name="counting_exercise",
             stem="23_exercise_counting",
             expected=(
-                "assign your function predict_next(sequence) -> float (it gets a 1-D NumPy array of "
-                "evenly spaced numbers and returns the next one) and the trained model it uses"
+                "assign your function predict_next(sequence) -> float (it gets a 1-D NumPy array of increasing "
+                "numbers whose steps follow a pattern and returns the next number) and the trained model it uses"
             ),
             usage="counting_exercise.check(predict_next, model=counting_model)",
             hints=(
-                ("A network only outputs values in the range it was trained on: an LSTM's output h_t lies "
-                 "between -1 and 1, so Dense(1) on top of it cannot output more than the sum of its absolute "
-                 "weights plus its bias, and its tanh and sigmoid activations flatten out for big inputs. A "
-                 "model that has seen numbers up to 100 cannot answer 12346 after 12345. Rather than more "
-                 "training, you need an input that looks the same for every arithmetic sequence, wherever "
-                 "it starts and however big its step is."),
-                ("Feed the network something that does not depend on where the sequence starts or how "
-                 "big its step is: the differences np.diff(sequence), or the window minus its last value "
-                 "divided by its step. Then turn its output back into a number: the last value plus the "
-                 "predicted difference (times the step, if you divided by it). Build the model with "
-                 "keras.Input(shape=(None, 1)) so it takes sequences of any length, and pass it to the "
-                 "check with model=counting_model."),
-                ("A sketch, with counting_model trained on the scaled differences of short and long sequences "
-                 "(the check asks about 3 to 30 numbers):\n\n"
+                ("Two things are needed. First, what the network sees: fed raw numbers it cannot answer beyond "
+                 "the range it was trained on (its output layer is bounded and its activations saturate), so feed "
+                 "it something that looks the same wherever a sequence starts: the steps np.diff(sequence), "
+                 "divided by their largest, and turn its output back into a number outside the network. Second, "
+                 "memory: the next step depends on the pattern (alternating, growing, changing once), which the "
+                 "LSTM must pick up from the steps it has read."),
+                ("Make training data with counting_sequences(6000, seed=SEED): sequences starting from 1 to 99 and "
+                 "the number after each. For each, the input is its steps divided by their largest absolute value, "
+                 "padded in front with 0 to 15 steps (keras.utils.pad_sequences(..., padding='pre', dtype='float32')) "
+                 "and shaped (batch, 15, 1); the target is the next step divided by the same scale. Train "
+                 "keras.Input(shape=(None, 1)) -> Masking(mask_value=0.0) -> LSTM(32) -> Dense(1) on the mean "
+                 "squared error for about 40 epochs, then predict_next returns sequence[-1] + prediction * scale."),
+                ("A sketch:\n\n"
+                 "def relative_steps(sequences):\n"
+                 "    steps = [np.diff(np.asarray(s, dtype='float64')) for s in sequences]\n"
+                 "    scales = np.array([np.abs(d).max() for d in steps])\n"
+                 "    x = keras.utils.pad_sequences([d / c for d, c in zip(steps, scales)], maxlen=15,\n"
+                 "                                  dtype='float32', padding='pre', value=0.0)\n"
+                 "    return x[..., None], scales\n\n"
                  "def predict_next(sequence):\n"
-                 "    sequence = np.asarray(sequence, dtype='float64')\n"
-                 "    diffs = np.diff(sequence)\n"
-                 "    scale = np.abs(diffs).max() or 1.0\n"
-                 "    next_diff = counting_model.predict((diffs / scale)[np.newaxis, :, np.newaxis], verbose=0)[0, 0]\n"
-                 "    return float(sequence[-1] + next_diff * scale)\n\n"
+                 "    x, scales = relative_steps([sequence])\n"
+                 "    return float(sequence[-1] + counting_model.predict(x, verbose=0)[0, 0] * scales[0])\n\n"
                  "counting_exercise.check(predict_next, model=counting_model)"),
             ),
         )
@@ -198,42 +304,49 @@ class CountingExercise(Exercise):
                 "counting_exercise.check(predict_next, model=counting_model)."
             )
             return False
-        cases = check_cases()
-        failures: list[_CountingFailure] = []
-        answers: list[float | None] = []
-        for start, step, length in cases:
-            sequence = start + step * np.arange(length, dtype=np.float64)
-            truth = start + step * length
-            prediction, problem = _ask(answer, sequence)
-            answers.append(prediction)
-            if problem is not None or not abs(prediction - truth) <= COUNTING_TOLERANCE:
-                failures.append(_CountingFailure(sequence, truth, prediction, problem))
+        sequences, truths, patterns = check_cases()
+        answers = [_ask(answer, sequence) for sequence in sequences]
+        failures = [
+            _CountingFailure(sequence, truth, prediction, problem, pattern)
+            for sequence, truth, pattern, (prediction, problem) in zip(sequences, truths, patterns, answers)
+            if problem is not None or not abs(prediction - truth) <= COUNTING_TOLERANCE
+        ]
+        total = len(sequences)
+        right = total - len(failures)
+        baseline = _right(truths, [arithmetic_rule(sequence) for sequence in sequences])
 
         problem = self.model_problem(model, handed_in="a function")
+        silence = None
         if problem is None:
-            probe = [(i, start + step * np.arange(length, dtype=np.float64))
-                     for i, (start, step, length) in enumerate(cases[:_PROBE_CASES]) if answers[i] is not None]
+            probe = [(i, sequences[i]) for i in range(_PROBE_CASES) if answers[i][0] is not None]
             if probe:
-                before = np.array([answers[i] for i, _ in probe])
+                before = np.array([answers[i][0] for i, _ in probe])
                 change = self.answers_change(lambda: [_ask(answer, seq)[0] for _, seq in probe], before, model)
                 if change <= COUNTING_TOLERANCE:
                     problem = (
-                        "your function does not use that model: with the model's weights perturbed no answer "
-                        f"moves by more than {_number(change)}, so the answers come from somewhere else"
+                        f"your answers do not come from the model's {', '.join(recurrent_layers(model))}: with that "
+                        f"layer's weights perturbed no answer moves by more than {_number(change)}, so they come "
+                        "from somewhere else"
                     )
+        if problem is None and not failures:
+            silence = self.silence_test(
+                lambda: _right(truths, [_ask(answer, sequence)[0] for sequence in sequences]), right, baseline,
+                model, metric="", baseline_name="the last value plus the last step",
+                higher_is_better=True, formatter=lambda count: f"{count:.0f} of {total} right",
+            )
+            problem = silence.problem
 
-        total = len(cases)
-        lengths = [n for _, _, n in cases]
-        starts = [a for a, _, _ in cases]
-        steps = sorted({d for _, d, _ in cases})
         covered = (
-            f"sequences of {min(lengths)} to {max(lengths)} numbers with steps from {_number(steps[0])} to "
-            f"{_number(steps[-1])}, starting anywhere from {_number(min(starts))} to {_number(max(starts))}"
+            f"sequences of {min(map(len, sequences))} to {max(map(len, sequences))} numbers whose steps alternate, "
+            f"grow or change once, starting anywhere from {_number(min(s[0] for s in sequences))} to "
+            f"{_number(max(s[0] for s in sequences))}"
         )
         if not failures and problem is None:
             print(
-                f"Correct: all {total} sequences right, each within ±{COUNTING_TOLERANCE} of the true next "
-                f"number, on {covered}; and the answers come from your model's {', '.join(recurrent_layers(model))}."
+                f"Correct: all {total} sequences right, each within ±{COUNTING_TOLERANCE} of the true next number, "
+                f"on {covered}. The last value plus the last step gets {baseline} of them. The answers come from "
+                f"your model's {', '.join(recurrent_layers(model))}: "
+                f"{silence.summary('', lambda count: f'{count:.0f} of {total} right')}."
             )
             return True
         if not failures:
@@ -245,31 +358,48 @@ class CountingExercise(Exercise):
             return False
 
         print(
-            f"Not yet: {total - len(failures)} of {total} sequences right; each prediction must be within "
-            f"±{COUNTING_TOLERANCE} of the true next number. For example:"
+            f"Not yet: {right} of {total} sequences right; each prediction must be within ±{COUNTING_TOLERANCE} of "
+            "the true next number. For example:"
         )
         for failure in failures[:3]:
             print(f"  {failure}")
         if len(failures) > 3:
             print(f"  (and {len(failures) - 3} more)")
         numeric = [f for f in failures if f.prediction is not None and math.isfinite(f.prediction)]
-        steps_of = [f.sequence[1] - f.sequence[0] for f in numeric]
+        by_pattern = {p: sum(f.pattern == p for f in failures) for p in COUNTING_PATTERNS}
         if numeric and all(abs(f.prediction - f.sequence[-1]) <= 1e-9 * max(1.0, abs(f.truth)) for f in numeric):
             print(
-                "You predicted the last number itself (persistence); the next number is one step "
-                "further: the last value plus the step between two numbers."
+                "You predicted the last number itself (persistence); the next number is one step further, and "
+                "the step follows the sequence's pattern."
             )
-        elif any(abs(f.prediction - f.truth) > 10 * step for f, step in zip(numeric, steps_of)):
+        elif numeric and all(abs(f.prediction - arithmetic_rule(f.sequence)) <= COUNTING_TOLERANCE for f in numeric):
             print(
-                "Some predictions are far from the sequence they follow. A network fed raw numbers only "
-                "outputs values in the range it was trained on: its output layer is bounded and its "
-                "activations saturate, so it cannot extrapolate to numbers it never saw. Feed it something "
-                "that looks the same for every arithmetic sequence (the differences); "
-                "counting_exercise.hint() says more."
+                "You continued every sequence by its last step. That is right only when the step stays the same; "
+                "here steps alternate (a, b, a, b: the next is a) or grow (by the same amount each time), and "
+                "the network must pick the pattern up from the steps it has read."
+            )
+        elif any(abs(f.prediction - f.truth) > 10 * abs(f.sequence[-1] - f.sequence[-2]) for f in numeric):
+            print(
+                "Some predictions are far from the sequence they follow. A network fed raw numbers only outputs "
+                "values in the range it was trained on: its output layer is bounded and its activations saturate, "
+                "so it cannot extrapolate to numbers it never saw. Feed it something that looks the same wherever "
+                "a sequence starts (its steps, scaled); counting_exercise.hint() says more."
+            )
+        else:
+            worst = max(by_pattern, key=by_pattern.get)
+            print(
+                f"Misses by pattern: {', '.join(f'{p} {k}' for p, k in by_pattern.items())} (of {total // 3} each). "
+                f"The {worst} sequences are where your model errs most: train longer, on more sequences, or with "
+                "more units, and make sure it sees sequences of every length from 5 to 16 numbers."
             )
         if problem is not None:
             print(f"And {problem}.")
         return False
+
+
+def _right(truths: np.ndarray, predictions: list[float | None]) -> int:
+    """How many predictions are within the tolerance of their truth (None counts as wrong)."""
+    return sum(p is not None and abs(p - t) <= COUNTING_TOLERANCE for p, t in zip(predictions, truths))
 
 
 counting_exercise = CountingExercise()

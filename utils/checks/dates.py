@@ -6,15 +6,18 @@ Why this module exists: it holds the check and hints of
 uses (``model=``). The check draws written dates when it runs, from the
 held-out ranges of :data:`utils.dates.HELD_OUT_RANGES` and with a seed that is
 not in the notebook, and measures the exact match of the function's ISO
-dates. It confirms the model has a recurrent layer and that the answers
-change when the model's weights are perturbed: a date parser written by hand
-(or ``dateutil``) can get many dates right, so right answers alone do not
-show that a network translated them.
+dates. It confirms the model has a recurrent layer, that the answers change
+when the recurrent layers' weights are perturbed, and that they are lost when
+those layers are silenced (weights set to zero): a date parser written by
+hand (or ``dateutil``) can get many dates right, so right answers alone do
+not show that a network translated them.
 """
 
 from __future__ import annotations
 
-from utils.checks.base import Exercise, describe, is_keras_model, perturbed_weights, recurrent_layers
+import math
+
+from utils.checks.base import Exercise, describe, is_keras_model, perturbed_recurrent_weights, recurrent_layers
 from utils.dates import HELD_OUT_RANGES, date_pairs
 
 __all__ = ["DATES_CASES", "DATES_MIN_EXACT", "DatesExercise", "dates_exercise"]
@@ -69,6 +72,15 @@ def _answers(function: object, texts: list[str]) -> tuple[list[str] | None, str 
     return answers, None
 
 
+def _exact(answers: list[str] | None, truth: list[str]) -> float:
+    """The share of answers exactly right (NaN when the function gave none)."""
+    return math.nan if answers is None else sum(a == t for a, t in zip(answers, truth)) / len(truth)
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
 class DatesExercise(Exercise):
     """Exercise 46: translate written dates into ISO dates with a recurrent encoder–decoder.
 
@@ -77,8 +89,9 @@ class DatesExercise(Exercise):
     ``model=``, the trained Keras model it uses. The check draws
     :data:`DATES_CASES` dates in every format from the held-out ranges when
     it runs and wants at least :data:`DATES_MIN_EXACT` of them exactly right.
-    The model must have a recurrent layer, and perturbing its weights must
-    change some answers. A function that raises or returns something other
+    The model must have a recurrent layer, perturbing the recurrent layers'
+    weights must change some answers, and silencing them (weights set to
+    zero) must lose at least three quarters of the exact matches. A function that raises or returns something other
     than a list of strings fails; the check itself never raises.
 
     Used in ``notebooks/46_exercise_dates.ipynb`` as :data:`dates_exercise`.
@@ -143,23 +156,32 @@ class DatesExercise(Exercise):
         exact = sum(right) / len(truth)
 
         problem = self.model_problem(model, handed_in="a function")
+        layers = ", ".join(dict.fromkeys(recurrent_layers(model))) if problem is None else ""
         if problem is None:
             probe = texts[:_PROBE_CASES]
-            with perturbed_weights(model):
+            with perturbed_recurrent_weights(model):
                 after, _ = _answers(answer, probe)
             changed = _PROBE_CASES if after is None else sum(a != b for a, b in zip(after, answers))
             if changed < _PROBE_MIN_CHANGED:
                 problem = (
-                    "your function does not use that model: with the model's weights perturbed only "
-                    f"{changed} of {_PROBE_CASES} answers change, so the answers come from somewhere else"
+                    f"your answers do not come from the model's {layers}: with the weights of its recurrent layers "
+                    f"perturbed only {changed} of {_PROBE_CASES} answers change, so they come from somewhere else"
                 )
+        silence = None
+        if problem is None and exact >= DATES_MIN_EXACT:
+            constant = max(truth.count(iso) for iso in set(truth)) / len(truth)
+            silence = self.silence_test(
+                lambda: _exact(_answers(answer, texts)[0], truth), exact, constant, model, metric="exact match",
+                baseline_name="the best constant answer", higher_is_better=True, formatter=_percent,
+            )
+            problem = silence.problem
 
         share = f"{sum(right)} of {len(truth)} held-out dates exactly right ({100 * exact:.1f} %)"
         if exact >= DATES_MIN_EXACT and problem is None:
             print(
                 f"Correct: {share}, at least {100 * DATES_MIN_EXACT:.0f} % needed; the dates come from the "
-                f"held-out ranges in every format, and the answers come from your model's "
-                f"{', '.join(dict.fromkeys(recurrent_layers(model)))}."
+                f"held-out ranges in every format, and the answers come from your model's {layers}: "
+                f"{silence.summary('exact match', _percent)}."
             )
             return True
         if exact >= DATES_MIN_EXACT:

@@ -8,9 +8,12 @@ character. The check measures the model itself in bits per character on the
 names of the ``"check"`` part of ``data/first_names.csv``, which the exercise
 never loads, and sets that next to the bar it computes itself: the best
 interpolated Kneser–Ney character n-gram (n = 1 … 6) counted on the training
-names, scored on the same check names. It also confirms that the model has a
-recurrent layer and that its predictions move when that layer's weights are
-perturbed.
+names, scored on the same check names. It also confirms that the model is
+causal (its predictions at a position do not move when later characters
+change: a model that reads the next character is not predicting it), that it
+has a recurrent layer, that its predictions move when that layer's weights
+are perturbed, and that silencing the layer (weights set to zero) takes its
+score most of the way back to a 1-gram model's.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from utils.checks.base import (
     RECURRENT_LAYERS,
     Exercise,
     describe,
+    future_leak,
     is_keras_model,
     layer_names,
     perturbed_recurrent_weights,
@@ -47,6 +51,10 @@ NAME_VOCAB_SIZE = len(NAME_ALPHABET) + 1
 NAME_NGRAM_ORDERS = tuple(range(1, 7))
 #: With the recurrent layers' weights perturbed, the bits per character must move by at least this much.
 NAME_MIN_DEPENDENCE = 0.01
+#: Changing the characters after position t may move the log-probabilities at t and before by at most this
+#: (float rounding): a causal model's outputs there do not depend on later characters at all.
+NAME_MAX_LEAK = 1e-4
+_CAUSALITY_SEED = 3_141_592
 _INDEX = {char: i + 1 for i, char in enumerate(NAME_ALPHABET)}
 
 
@@ -109,24 +117,33 @@ def _names(part: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def ngram_bar() -> tuple[float, int]:
-    """The check's bar: (bits per character, n) of the best Kneser–Ney n-gram counted on the training names."""
+def ngram_scores() -> dict[int, float]:
+    """Bits per character on the check names of the Kneser–Ney n-gram counted on the training names, for each n.
+
+    The 1-gram reads no earlier character: it is what a model without memory
+    scores, the baseline of the silence test.
+    """
     from utils.char_lm import CharNGramModel
 
     def stream(names: tuple[str, ...]) -> np.ndarray:
         return np.array([_INDEX[char] - 1 for char in "." + ".".join(names) + "."])
 
     train, check = stream(_names("train")), stream(_names("check"))
-    scores = {
+    return {
         n: CharNGramModel(n, "kneser-ney").fit(train, len(NAME_ALPHABET)).bits_per_character(check)
         for n in NAME_NGRAM_ORDERS
     }
+
+
+def ngram_bar() -> tuple[float, int]:
+    """The check's bar: (bits per character, n) of the best Kneser–Ney n-gram counted on the training names."""
+    scores = ngram_scores()
     best = min(scores, key=scores.get)
     return scores[best], best
 
 
-def _bits_per_character(model, x: np.ndarray, y: np.ndarray) -> tuple[float | None, str | None]:
-    """The model's bits per character on the real targets of (x, y), or None and what went wrong."""
+def _log_probabilities(model, x: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """The model's log-probability of every next character, ``(names, characters, NAME_VOCAB_SIZE)``, or what went wrong."""
     try:
         out = np.asarray(model(x, training=False), dtype=np.float64)
     except Exception as error:  # the learner's model: report, never crash the check
@@ -146,10 +163,16 @@ def _bits_per_character(model, x: np.ndarray, y: np.ndarray) -> tuple[float | No
         return None, "your model returned NaN or infinite values"
     is_probability = out.min() >= 0 and out.max() <= 1 and np.allclose(out.sum(-1), 1, atol=1e-3)
     if is_probability:
-        log_p = np.log(np.clip(out, 1e-12, None))
-    else:
-        shifted = out - out.max(-1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+        return np.log(np.clip(out, 1e-12, None)), None
+    shifted = out - out.max(-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(-1, keepdims=True)), None
+
+
+def _bits_per_character(model, x: np.ndarray, y: np.ndarray) -> tuple[float | None, str | None]:
+    """The model's bits per character on the real targets of (x, y), or None and what went wrong."""
+    log_p, problem = _log_probabilities(model, x)
+    if problem is not None:
+        return None, problem
     real = y > 0
     picked = np.take_along_axis(log_p, y[..., None], axis=-1)[..., 0]
     return float(-picked[real].mean() / math.log(2)), None
@@ -166,8 +189,11 @@ class NameWriterExercise(Exercise):
     model's bits per character on every real target (each name's characters
     and its closing ``"."``), and passes it when that is below the best
     Kneser–Ney n-gram (n = 1 … 6) counted on the training names. The model must
-    have a recurrent layer, and perturbing that layer's weights must move the
-    score by at least :data:`NAME_MIN_DEPENDENCE` bits.
+    be causal (changing the characters after a position moves no prediction
+    at or before it by more than :data:`NAME_MAX_LEAK`), have a recurrent
+    layer, move the score by at least :data:`NAME_MIN_DEPENDENCE` bits when
+    that layer's weights are perturbed, and lose at least three quarters of
+    its lead over the 1-gram model when the layer is silenced.
 
     Used in ``notebooks/44_exercise_name_writer.ipynb`` as :data:`name_writer_exercise`.
 
@@ -249,22 +275,48 @@ class NameWriterExercise(Exercise):
             print(f"Not yet: {problem}.")
             return False
         bar, best_n = ngram_bar()
-        with perturbed_recurrent_weights(answer):
-            moved, _ = _bits_per_character(answer, x, y)
-        change = math.inf if moved is None else abs(moved - bits)
         measured = (
             f"your model scores {bits:.3f} bits per character on the {len(names):,} check names it never saw "
             f"(every letter and each name's end); the best smoothed n-gram, a Kneser–Ney {best_n}-gram counted on "
             f"the training names, scores {bar:.3f}"
         )
+        lengths = (x > 0).sum(axis=1)
+        leak = future_leak(lambda inputs: _log_probabilities(answer, inputs)[0], x, lengths,
+                           low=_INDEX["a"], high=NAME_VOCAB_SIZE, seed=_CAUSALITY_SEED)
+        if not leak <= NAME_MAX_LEAK:
+            print(
+                f"Not yet: {measured}, but your model reads ahead: when the check changed the characters after a "
+                f"position t, its predictions at t and before moved (log-probabilities by up to {leak:.3g}). At "
+                "position t the target is character t+1, so a model that sees the input after t can copy its "
+                "answer instead of predicting it, and when it writes a name that character does not exist yet. "
+                "A Bidirectional layer reads each name backwards too, and Conv1D(padding='same') or attention "
+                "without a causal mask looks ahead: use a one-directional LSTM(..., return_sequences=True) "
+                "(Conv1D needs padding='causal')."
+            )
+            return False
+        with perturbed_recurrent_weights(answer):
+            moved, _ = _bits_per_character(answer, x, y)
+        change = math.inf if moved is None else abs(moved - bits)
         if change < NAME_MIN_DEPENDENCE:
             print(
                 f"Not yet: {measured}, but with the weights of its {', '.join(recurrent_layers(answer))} perturbed "
                 f"the score moves by only {change:.4f} bits, so the predictions do not come from the recurrent layer."
             )
             return False
+        unigram = ngram_scores()[1]
+        silence = self.silence_test(
+            lambda: _bits_per_character(answer, x, y)[0], bits, unigram, answer,
+            metric="bits per character", baseline_name="a 1-gram model, which reads no earlier character",
+            formatter=lambda value: f"{value:.3f}",
+        )
+        if bits < bar and silence.problem is not None:
+            print(f"Not yet: {measured}, but {silence.problem}.")
+            return False
         if bits < bar:
-            print(f"Correct: {measured}. Your LSTM predicts unseen names better than counting does.")
+            print(
+                f"Correct: {measured}. Your LSTM predicts unseen names better than counting does; "
+                f"{silence.summary('bits per character', lambda value: f'{value:.3f}')}."
+            )
             return True
         print(f"Not yet: {measured}; yours must be lower.")
         if bits > math.log2(len(NAME_ALPHABET)) - 0.5:

@@ -9,9 +9,13 @@ on; names that are on both lists are left out, since no answer can be right
 for both of their rows), calls the model on them itself and measures the
 accuracy against a bar it computes when it runs: the majority list and a
 character n-gram logistic regression, both trained on the ``train`` part.
-It confirms the model has a recurrent layer and that perturbing the weights
-of the recurrent layers alone changes the model's answers, so the letters
-really pass through the recurrence.
+Only the letters may reach the model: what ``vectorize_names`` returns must
+be one integer per letter of each name (the same integer for the same
+character everywhere), so no label can travel with a name. The check
+confirms the model has a recurrent layer, that perturbing the weights of the
+recurrent layers alone changes the model's answers, and that silencing them
+(weights set to zero) takes the accuracy most of the way back to the
+majority list's, so the letters really pass through the recurrence.
 """
 
 from __future__ import annotations
@@ -125,6 +129,11 @@ def _male_probabilities(model: Any, x: Any, n: int) -> tuple[np.ndarray | None, 
     return p[:, 0], None
 
 
+def _accuracy(p: np.ndarray | None, is_male: np.ndarray) -> float:
+    """The share of names whose list the probabilities get right (NaN when the model gave none)."""
+    return math.nan if p is None else float(np.mean((p > 0.5).astype("int32") == is_male))
+
+
 def _encode(vectorize_names: Any, names: list[str]) -> tuple[Any, str | None]:
     """What the learner's function returns for ``names`` (a copy of the list), or what went wrong."""
     try:
@@ -137,6 +146,75 @@ def _encode(vectorize_names: Any, names: list[str]) -> tuple[Any, str | None]:
     if x is None:
         return None, "vectorize_names returned None (is its return statement missing?)"
     return x, None
+
+
+def _encoding_problem(names: list[str], x: Any) -> str | None:
+    """None if ``x`` holds one integer per letter of each name and nothing else, else what is wrong in a sentence.
+
+    Accepted: a 2-D array of whole numbers ``(len(names), length)``, 0 for
+    padding, where every name's letters sit in one run at the start of its
+    row (padding after) or, for every name alike, at the end (padding
+    before); a name longer than the row is cut the same way for all. Each
+    character must get the same number wherever it occurs (several
+    characters may share one, as an out-of-vocabulary number does), and
+    characters other than letters may be dropped, the same ones everywhere.
+    Then the row is a function of the name's letters alone, so no label or
+    other information can travel with it.
+    """
+    expected = (
+        "vectorize_names must return one integer per letter of each name, padded with 0, as a 2-D array "
+        "(names, length) (TextVectorization(split='character', ...) gives that); the model's Embedding turns the "
+        "integers into vectors"
+    )
+    try:
+        ids = np.asarray(x)
+    except Exception:  # ragged lists, a model input of several parts
+        return f"{expected}; it returned {describe(x)}"
+    if ids.ndim != 2 or ids.shape[0] != len(names) or ids.dtype.kind not in "iuf" or ids.shape[1] == 0:
+        return f"{expected}; for {len(names):,} names it returned {describe(x)}"
+    if ids.dtype.kind == "f":
+        if not np.all(np.isfinite(ids)) or not np.all(ids == np.round(ids)):
+            return f"{expected}; it returned fractional numbers ({describe(x)}), which are not character numbers"
+        ids = ids.astype(np.int64)
+    width = ids.shape[1]
+    present = ids != 0
+    counts = present.sum(axis=1)
+    first = np.where(counts > 0, present.argmax(axis=1), 0)
+    if not all(row[start : start + count].all() for row, start, count in zip(present, first, counts)):
+        return f"{expected}; some rows have a 0 between two characters, so they are not a name's letters padded with 0"
+    starts_left = bool(np.all(first == 0))
+    ends_right = bool(np.all(first + counts == width))
+    if not (starts_left or ends_right):
+        return (
+            f"{expected}; the names do not all start at the beginning of their row (padding after) or all end at its "
+            "end (padding before): padding on different sides for different names can carry information that is "
+            "not in the letters"
+        )
+    letters_only = [[c for c in name if c.isalpha()] for name in names]
+    for keep in (lambda i: list(names[i]), lambda i: letters_only[i]):
+        for cut in ("end", "start"):
+            mapping: dict[str, int] = {}
+            consistent = True
+            for i in range(len(names)):
+                chars = keep(i)
+                if len(chars) > width:
+                    chars = chars[:width] if cut == "end" else chars[-width:]
+                row = ids[i, first[i] : first[i] + counts[i]]
+                if len(row) != len(chars) or any(mapping.setdefault(c, int(v)) != int(v) for c, v in zip(chars, row)):
+                    consistent = False
+                    break
+            if consistent:
+                return None
+    for i, name in enumerate(names):
+        if counts[i] not in (len(name), len(letters_only[i]), width):
+            return (
+                f"{expected}; for the name {name!r} ({len(name)} characters) it returned {int(counts[i])} non-zero "
+                f"numbers: {ids[i].tolist()}"
+            )
+    return (
+        f"{expected}; the same character gets different numbers in different names or places, so the numbers "
+        "carry something besides the letters. Encode every name with one vectoriser, adapted once"
+    )
 
 
 class NamesExercise(Exercise):
@@ -227,6 +305,16 @@ class NamesExercise(Exercise):
         bar = names_bar()
         n = len(bar.names)
         x, problem = _encode(answer, bar.names)
+        if problem is None:
+            encoding = _encoding_problem(bar.names, x)
+            if encoding is not None:
+                print(f"Not yet: {encoding}.")
+                print(
+                    "Why it matters: the check asks which list a name is from, and only the name's letters may reach "
+                    "the model; anything else vectorize_names adds (a looked-up label, a length, a padding side "
+                    "that differs by list) would answer for the network."
+                )
+                return False
         p = None
         if problem is None:
             p, problem = _male_probabilities(model, x, n)
@@ -235,7 +323,7 @@ class NamesExercise(Exercise):
             return False
 
         predicted = (p > 0.5).astype("int32")
-        accuracy = float(np.mean(predicted == bar.is_male))
+        accuracy = _accuracy(p, bar.is_male)
         right = int(np.sum(predicted == bar.is_male))
         measured = (
             f"your model names the right list for {right:,} of {n:,} first names it never saw "
@@ -260,10 +348,24 @@ class NamesExercise(Exercise):
                 break
             change = max(change, float(np.max(np.abs(after - before))))
         layer_names = ", ".join(type(layer).__name__ for layer in layers)
+        silence = None
+        if accuracy >= bar.bar and change > NAMES_MIN_CHANGE:
+            silence = self.silence_test(
+                lambda: _accuracy(_male_probabilities(model, x, n)[0], bar.is_male), accuracy, bar.majority, model,
+                metric="accuracy", baseline_name="always answering the majority list", higher_is_better=True,
+                formatter=lambda value: f"{value:.3f}",
+            )
+            if silence.problem is not None:
+                print(f"Not yet: {measured}, above the bar ({bar.bar:.3f}), but {silence.problem}.")
+                print(_ASKS_FOR)
+                return False
 
         if accuracy >= bar.bar and change > NAMES_MIN_CHANGE:
             beyond = " You are even ahead of the n-gram model." if accuracy > bar.ngram else ""
-            print(f"Correct: {measured}; {bar_text}. The answers come from your {layer_names}.{beyond}")
+            print(
+                f"Correct: {measured}; {bar_text}. The answers come from your {layer_names}: "
+                f"{silence.summary('accuracy', lambda value: f'{value:.3f}')}.{beyond}"
+            )
             return True
         if accuracy >= bar.bar:
             print(
