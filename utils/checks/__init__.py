@@ -15,10 +15,15 @@ Every check works the same way. The answer includes the trained Keras model
 check measures that model itself, on data it draws or generates when it runs
 from a seed that is not in the notebook. Where the exercise asks for a
 recurrent network it confirms the model has one (LSTM, GRU or SimpleRNN,
-alone or wrapped in ``Bidirectional`` or ``RNN``), and that a function handed
-in gives other answers when the model's weights are perturbed. A check never
-raises on an answer and says what it received, what it expected and how far
-off it is.
+alone or wrapped in ``Bidirectional`` or ``RNN``) and that this layer carries
+the answer, with two probes applied to the model itself, whether it comes
+alone or with a function or table: perturbing the recurrent layers' weights
+must move the answers, and silencing those layers (weights set to zero, so
+their output no longer depends on the input) must take the answers at least
+three quarters of the way back to the check's baseline. A check of outputs
+given at every step (the name writer) also confirms that the model does not
+read ahead. A check never raises on an answer and says what it received,
+what it expected and how far off it is.
 
 The modules:
 
@@ -62,7 +67,14 @@ from utils.checks.base import (
     solution_code,
 )
 from utils.checks.cosine import COSINE_DT, COSINE_MAX_RATIO, COSINE_WINDOW, CosineExercise, cosine_exercise
-from utils.checks.counting import COUNTING_CASES, COUNTING_TOLERANCE, CountingExercise, counting_exercise
+from utils.checks.counting import (
+    COUNTING_CASES,
+    COUNTING_PATTERNS,
+    COUNTING_TOLERANCE,
+    CountingExercise,
+    counting_exercise,
+    counting_sequences,
+)
 from utils.checks.dates import DATES_CASES, DATES_MIN_EXACT, DatesExercise, dates_exercise
 from utils.checks.name_writer import (
     NAME_ALPHABET,
@@ -94,6 +106,7 @@ __all__ = [
     "COSINE_MAX_RATIO",
     "COSINE_WINDOW",
     "COUNTING_CASES",
+    "COUNTING_PATTERNS",
     "COUNTING_TOLERANCE",
     "DATES_CASES",
     "DATES_MIN_EXACT",
@@ -118,6 +131,7 @@ __all__ = [
     "adding_exercise",
     "cosine_exercise",
     "counting_exercise",
+    "counting_sequences",
     "dates_exercise",
     "encode_names",
     "make_exercise_notebook",
