@@ -341,7 +341,7 @@ def test_cosine_rejects_a_function_that_ignores_its_model(cosine_model, capsys):
     result, out = run_check(cosine_exercise, RECURSION, capsys=capsys, model=cosine_model)
     assert result is False
     assert out.startswith("Not yet: your forecasts are right")
-    assert "your function does not use that model: with the model's weights perturbed its forecasts move by at most 0" in out
+    assert "your forecasts do not depend on the model's LSTM: with that layer's weights perturbed they move by at most 0" in out
     assert "Why it matters" in out
 
 
@@ -351,7 +351,57 @@ def test_cosine_rejects_a_function_that_barely_touches_its_model(cosine_model, c
 
     result, out = run_check(cosine_exercise, token, capsys=capsys, model=cosine_model)
     assert result is False
-    assert "your function does not use that model" in out
+    assert "your forecasts do not depend on the model's LSTM" in out
+
+
+def recursion_layer(keras, inputs):
+    """The exact two-term recursion inside the model: 2·cos(dt)·x[t] − x[t−1] from the window's last two values."""
+    return keras.layers.Lambda(lambda x: 2 * np.cos(COSINE_DT) * x[:, -1, :] - x[:, -2, :], output_shape=(1,))(inputs)
+
+
+def bypassed_cosine_model(keras, how):
+    """An LSTM multiplied by zero ("times-zero") or behind a Dense head with zero weights ("zero-head"), added to
+    a Lambda layer that computes the recursion: right forecasts, and the LSTM does nothing."""
+    inputs = keras.Input(shape=(COSINE_WINDOW, 1))
+    lstm = keras.layers.LSTM(8)(inputs)
+    if how == "times-zero":
+        branch = keras.layers.Dense(1)(keras.layers.Lambda(lambda h: 0.0 * h, output_shape=(8,))(lstm))
+    else:
+        branch = keras.layers.Dense(1, kernel_initializer="zeros")(lstm)
+    return keras.Model(inputs, keras.layers.Add()([recursion_layer(keras, inputs), branch]))
+
+
+@pytest.mark.parametrize("how", ["times-zero", "zero-head"])
+@pytest.mark.parametrize("with_function", [False, True], ids=["alone", "with-function"])
+def test_cosine_rejects_a_bypassed_lstm(keras, how, with_function, capsys):
+    model = bypassed_cosine_model(keras, how)
+    answer = (lambda windows: model.predict(windows, verbose=0)) if with_function else model
+    result, out = run_check(cosine_exercise, answer, capsys=capsys, model=model if with_function else None)
+    assert result is False
+    assert out.startswith("Not yet: your forecasts are right")
+    assert "your forecasts do not depend on the model's LSTM: with that layer's weights perturbed they move by at most 0," in out
+
+
+def test_cosine_rejects_the_recursion_plus_a_small_recurrent_term(keras, capsys):
+    """The exact answer plus a small LSTM term: it moves past the bar when the LSTM is perturbed, but the recursion forecasts."""
+    inputs = keras.Input(shape=(COSINE_WINDOW, 1))
+    keras.utils.set_random_seed(1)
+    small = keras.layers.Lambda(lambda h: 0.035 * keras.ops.sin(50 * h), output_shape=(1,))(
+        keras.layers.Dense(1, kernel_initializer="ones")(keras.layers.LSTM(8)(inputs)))
+    model = keras.Model(inputs, keras.layers.Add()([recursion_layer(keras, inputs), small]))
+    result, out = run_check(cosine_exercise, model, capsys=capsys)
+    assert result is False
+    assert "but your LSTM does not carry the answer. With every weight of that layer set to zero" in out
+    assert "your answers still score RMSE 5.25e-08, against 0.0243 as handed in and 0.211 for persistence: they keep " \
+           "all of their lead, and more, over persistence" in out
+
+
+def test_cosine_reports_what_the_reference_scores_silenced(cosine_model, capsys):
+    result, out = run_check(cosine_exercise, cosine_model, capsys=capsys)
+    assert result is True
+    assert "The forecasts come from your LSTM: with its recurrent layers silenced (weights set to zero) it scores RMSE " in out
+    silenced = float(out.split("it scores RMSE ")[1].split(",")[0])
+    assert silenced > 0.211, "silenced, the reference is worse than persistence"
 
 
 def test_cosine_rejects_a_model_without_a_recurrent_layer(dense_cosine_model, capsys):
@@ -625,7 +675,7 @@ def test_tuning_rejects_a_forecast_that_ignores_its_model(tuning_models, raw_val
         forecast=lambda x: raw.predict(x, verbose=0),
     )
     assert result is False
-    assert "your forecast function does not use the model you passed" in out
+    assert "your forecast function does not use the LSTM of the model you passed" in out
 
 
 def test_tuning_rejects_a_model_without_a_recurrent_layer(keras, raw_val, capsys):

@@ -188,7 +188,7 @@ def test_the_rules_plus_a_small_recurrent_term_are_caught_by_the_silence_test(co
     assert result is False
     assert "but your LSTM does not carry the answer. With every weight of that layer set to zero" in out, out
     assert "your answers still score 30 of 30 right, against 30 of 30 right as handed in and 10 of 30 right for " \
-           "the last value plus the last step: they keep 100% of their lead" in out
+           "the last value plus the last step: they keep 100% of their lead over" in out
 
 
 @pytest.mark.parametrize("how", ["times-zero", "zero-head"])

@@ -64,7 +64,7 @@ def test_a_right_translator_that_uses_its_lstm_passes(truth, capsys):
 def test_a_translator_that_ignores_the_model_fails(truth, capsys):
     result, out = run_check(lambda texts: [truth[t] for t in texts], capsys=capsys, model=tiny_model())
     assert result is False
-    assert "does not use that model" in out and "0 of 100 answers change" in out
+    assert "your answers do not come from the model's LSTM" in out and "0 of 100 answers change" in out
     assert "a parser written by hand" in out
 
 

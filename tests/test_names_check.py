@@ -135,8 +135,8 @@ def test_a_value_per_character_is_explained(trained, capsys):
     assert "return_sequences=True" in out
 
 
-def test_a_recurrent_layer_that_does_not_decide_the_answers_fails(capsys):
-    """The labels come in through the input and the LSTM is multiplied by zero: right answers, but no reading."""
+def test_a_smuggled_label_is_refused_before_the_model_runs(capsys):
+    """The labels come in through vectorize_names and the LSTM is multiplied by zero: right answers, but no reading."""
     bar = names_bar()
     label_of = dict(zip(bar.names, bar.is_male))
 
@@ -149,4 +149,41 @@ def test_a_recurrent_layer_that_does_not_decide_the_answers_fails(capsys):
     cheat = keras.Model(inputs, keras.layers.Add()([answer, keras.layers.Dense(1)(ignored)]))
     result, out = run_check(looked_up, capsys, model=cheat)
     assert not result
-    assert "above the bar" in out and "do not decide the answers" in out
+    assert out.startswith("Not yet: vectorize_names must return one integer per letter of each name")
+    assert "only the name's letters may reach the model" in out
+
+
+@pytest.mark.parametrize("where", ["last-id", "extra-column", "padding-side"])
+def test_a_label_hidden_in_the_letters_is_refused(trained, where, capsys):
+    """The letters are there, but a looked-up label rides along: in one id, in a column, or in the padding side."""
+    vectorize_names, model = trained
+    bar = names_bar()
+    label_of = dict(zip(bar.names, bar.is_male))
+
+    def smuggled(names):
+        x = vectorize_names(names)
+        labels = np.array([label_of.get(name, 0) for name in names])
+        if where == "last-id":
+            x[np.arange(len(x)), 0] = np.where(labels == 1, 29, x[:, 0])
+        elif where == "extra-column":
+            x = np.concatenate([x, labels[:, None]], axis=1)
+        else:
+            x = np.array([np.roll(row, MAX_LEN - np.count_nonzero(row)) if label else row for row, label in zip(x, labels)])
+        return x
+
+    result, out = run_check(smuggled, capsys, model=model)
+    assert not result
+    assert out.startswith("Not yet: vectorize_names must return one integer per letter of each name")
+
+
+def test_a_recurrent_layer_that_does_not_decide_the_answers_is_named(trained, capsys):
+    """The LSTM's output is multiplied by zero, and a bag of letters decides: the perturbation finds it."""
+    vectorize_names, _ = trained
+    inputs = keras.Input(shape=(MAX_LEN,), dtype="int64")
+    embedded = keras.layers.Embedding(40, 8)(inputs)
+    ignored = keras.layers.Lambda(lambda h: 0.0 * h)(keras.layers.LSTM(4)(embedded))
+    bag = keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(embedded))
+    cheat = keras.Model(inputs, keras.layers.Activation("sigmoid")(keras.layers.Add()([bag, keras.layers.Dense(1)(ignored)])))
+    result, out = run_check(vectorize_names, capsys, model=cheat)
+    assert not result
+    assert "your recurrent layers (LSTM) do not decide the answers: with their weights perturbed, no probability moves" in out

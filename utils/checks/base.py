@@ -874,11 +874,12 @@ class Exercise:
         problem = None
         if share < SILENCED_MIN_SKILL_LOST:  # NaN (no lead over the baseline) compares False
             layers = ", ".join(recurrent_layers(model))
+            kept = "all of their lead, and more," if share <= 0 else f"{1 - share:.0%} of their lead"
             problem = (
                 f"your {layers} does not carry the answer. With every weight of that layer set to zero, so that its "
                 f"output no longer depends on the input, your answers still score {_scored(metric, formatter, silenced)}, "
                 f"against {formatter(score)} as handed in and {formatter(baseline)} for {baseline_name}: they keep "
-                f"{1 - share:.0%} of their lead over {baseline_name}. Answers that come through the recurrent layer "
+                f"{kept} over {baseline_name}. Answers that come through the recurrent layer "
                 f"lose at least {SILENCED_MIN_SKILL_LOST:.0%} of it. Another path computes them (a Dense or Lambda "
                 "layer that reads the input directly, a skip connection around the recurrent layer, or arithmetic "
                 "in your function): let the recurrent layer read the sequence and feed the output"

@@ -377,6 +377,11 @@ class NamesExercise(Exercise):
             return False
 
         print(f"Not yet: {measured}; {bar_text}.")
+        if not change > NAMES_MIN_CHANGE:
+            print(
+                f"And your recurrent layers ({layer_names}) do not decide the answers: with their weights perturbed, "
+                f"no probability moves by more than {change:.3g}. The letters must pass through the recurrence."
+            )
         share_male = float(predicted.mean())
         if max(share_male, 1 - share_male) > 0.9 or float(p.std()) < 0.05:
             which = "male" if share_male > 0.5 else "female"
