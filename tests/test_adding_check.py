@@ -76,6 +76,44 @@ def test_a_recurrent_layer_that_does_no_work_fails(keras, capsys):
     assert "do not depend on its GRU" in out
 
 
+def exact_sum_beside(keras, branch_of):
+    """The exact sum by a Dense layer over value × marker, plus ``branch_of(GRU output)``."""
+    inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+    summed = keras.layers.Dense(1, use_bias=False, trainable=False)
+    exact = summed(keras.layers.Flatten()(products(keras, inputs)))
+    keras.utils.set_random_seed(3)
+    branch = branch_of(keras.layers.GRU(4)(inputs))
+    model = keras.Model(inputs, keras.layers.Add()([exact, branch]))
+    summed.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
+    return model
+
+
+def test_a_recurrent_output_multiplied_by_zero_fails(keras, capsys):
+    model = exact_sum_beside(keras, lambda h: keras.layers.Dense(1)(keras.layers.Lambda(lambda v: 0.0 * v)(h)))
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert "your model's predictions do not depend on its GRU: with that layer's weights perturbed they move by 0" in out
+
+
+def test_the_exact_sum_plus_a_small_recurrent_term_fails_the_silence_test(keras, capsys):
+    """It moves when the GRU is perturbed, and stays accurate, but the Dense layer computes the sum."""
+    def small(h):
+        scores = keras.layers.Dense(1, kernel_initializer="ones")(h)
+        return keras.layers.Lambda(lambda v: 0.1 * keras.ops.sin(50 * v), output_shape=(1,))(scores)
+
+    result, out = run_check(exact_sum_beside(keras, small), capsys)
+    assert result is False
+    assert out.startswith("Not yet: your model is accurate (your model's MSE on 2,000 new sequences")
+    assert "but your GRU does not carry the answer. With every weight of that layer set to zero" in out
+    assert "for always predicting the mean (1): they keep all of their lead, and more, over always predicting" in out
+
+
+def test_the_exact_model_loses_everything_when_silenced(keras, capsys):
+    result, out = run_check(exact_recurrent_model(keras), capsys)
+    assert result is True
+    assert "with its recurrent layers silenced (weights set to zero) it scores MSE " in out
+
+
 def test_an_untrained_gru_is_no_better_than_the_mean(keras, capsys):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(ADDING_TIMESTEPS, 2)), keras.layers.GRU(8), keras.layers.Dense(1)])

@@ -35,6 +35,7 @@ from utils.checks import (
     tuning,
     tuning_exercise,
 )
+from utils.checks.base import fmt
 from utils.datasets import SeriesScaler, cosine_wave, make_windows, sine_wave
 
 EXERCISE_LIST = list(EXERCISES.values())
@@ -600,6 +601,40 @@ def test_tuning_accepts_the_chosen_model_on_raw_values(tuning_models, raw_val, c
     assert "against persistence's 0.155 and a noise floor of 0.0989" in out
     assert "On 300 targets of a stretch of the wave you never saw, your model scores" in out
     assert "better than persistence" in out
+    assert "with its recurrent layers silenced (weights set to zero) it scores validation RMSE " in out
+
+
+def linear_forecaster(keras, recurrent_term):
+    """A least-squares linear forecast of the window (it beats persistence on the noisy sine) computed by a Dense
+    layer, added to an LSTM branch: multiplied by zero ("times-zero"), or small ("decorative")."""
+    train = tuning_exercise.load_data().train
+    x, y = make_windows(train, 10)
+    coefficients, *_ = np.linalg.lstsq(np.c_[x[:, :, 0], np.ones(len(x))], y[:, 0], rcond=None)
+    inputs = keras.Input(shape=(10, 1))
+    linear = keras.layers.Dense(1)
+    direct = linear(keras.layers.Flatten()(inputs))
+    linear.set_weights([coefficients[:-1, None].astype("float32"), coefficients[-1:].astype("float32")])
+    keras.utils.set_random_seed(2)
+    h = keras.layers.Dense(1, kernel_initializer="ones")(keras.layers.LSTM(8)(inputs))
+    scale = 0.0 if recurrent_term == "times-zero" else 0.02
+    branch = keras.layers.Lambda(lambda v: scale * keras.ops.sin(50 * v), output_shape=(1,))(h)
+    return keras.Model(inputs, keras.layers.Add()([direct, branch]))
+
+
+@pytest.mark.parametrize("recurrent_term", ["times-zero", "decorative"])
+def test_tuning_rejects_a_linear_forecaster_with_an_lstm_beside_it(keras, recurrent_term, capsys):
+    model = linear_forecaster(keras, recurrent_term)
+    val = measured(lambda x: model.predict(x, verbose=0))
+    assert val < tuning_exercise.persistence_val_rmse(), "the linear forecaster beats persistence"
+    result, out = run_check(tuning_exercise, table(val), capsys=capsys, model=model)
+    assert result is False
+    if recurrent_term == "times-zero":
+        assert out.startswith("Not yet: your model's forecasts do not depend on its LSTM: with that layer's weights "
+                              "perturbed they move by at most 0.")
+    else:
+        assert out.startswith(f"Not yet: your chosen model's validation RMSE is {fmt(val)}, but your LSTM does not "
+                              "carry the answer. With every weight of that layer set to zero")
+        assert "for persistence: they keep" in out
 
 
 def test_tuning_accepts_a_scaled_model_with_its_forecast_function(tuning_models, capsys):

@@ -59,6 +59,7 @@ def test_a_right_translator_that_uses_its_lstm_passes(truth, capsys):
     result, out = run_check(model_bound(model, lambda texts: [truth[t] for t in texts]), capsys=capsys, model=model)
     assert result is True, out
     assert out.startswith(f"Correct: {DATES_CASES} of {DATES_CASES} held-out dates exactly right") and "LSTM" in out
+    assert "with its recurrent layers silenced (weights set to zero) it scores exact match 0.0 %" in out
 
 
 def test_a_translator_that_ignores_the_model_fails(truth, capsys):
@@ -66,6 +67,25 @@ def test_a_translator_that_ignores_the_model_fails(truth, capsys):
     assert result is False
     assert "your answers do not come from the model's LSTM" in out and "0 of 100 answers change" in out
     assert "a parser written by hand" in out
+
+
+def test_a_parser_that_the_model_only_nudges_fails_the_silence_test(truth, capsys):
+    """Right answers from a parser; the LSTM only spoils ten of them when its output drifts (as perturbed or silenced)."""
+    model = tiny_model()
+    probe = np.ones((1, 3, 2), "float32")
+    reference = model.predict_on_batch(probe)
+
+    def nudged(texts):
+        answers = [truth[t] for t in texts]
+        if not np.allclose(model.predict_on_batch(probe), reference):
+            answers[:10] = ["1999-99-99"] * min(10, len(answers))
+        return answers
+
+    result, out = run_check(nudged, capsys=capsys, model=model)
+    assert result is False
+    assert out.startswith(f"Not yet: {DATES_CASES} of {DATES_CASES} held-out dates exactly right (100.0 %), but your "
+                          "LSTM does not carry the answer. With every weight of that layer set to zero")
+    assert "your answers still score exact match 97.5 %, against 100.0 % as handed in" in out
 
 
 def test_a_model_without_a_recurrent_layer_fails(truth, capsys):

@@ -20,10 +20,10 @@ def keras():
     return keras
 
 
-def language_model(keras, *middle, outputs=NAME_VOCAB_SIZE):
+def language_model(keras, *middle, outputs=NAME_VOCAB_SIZE, mask_zero=True):
     return keras.Sequential(
-        [keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(NAME_VOCAB_SIZE, 8, mask_zero=True), *middle,
-         keras.layers.Dense(outputs)]
+        [keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(NAME_VOCAB_SIZE, 8, mask_zero=mask_zero),
+         *middle, keras.layers.Dense(outputs)]
     )
 
 
@@ -132,6 +132,58 @@ def test_a_model_whose_lstm_is_switched_off_fails(keras, capsys):
     logits = keras.layers.Dense(NAME_VOCAB_SIZE)(embedded) + 0.0 * keras.layers.Dense(NAME_VOCAB_SIZE)(ignored)
     result, out = run(keras.Model(tokens, logits), capsys)
     assert result is False and "do not come from the recurrent layer" in out
+
+
+def test_a_bidirectional_model_reads_its_target_and_is_refused(keras, capsys):
+    """Trained for two epochs it scores far below the n-gram bar, because at position t it reads character t+1."""
+    keras.utils.set_random_seed(0)
+    model = language_model(keras, keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True)))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(*encode_names(name_writer._names("train")), epochs=2, batch_size=128, verbose=0)
+    bits, (bar, _) = score(model), name_writer.ngram_bar()
+    assert bits < bar - 0.5, "reading the next character makes it look far better than any n-gram"
+    result, out = run(model, capsys)
+    assert result is False
+    assert out.startswith(f"Not yet: your model scores {bits:.3f} bits per character")
+    assert "but your model reads ahead: when the check changed the characters after a position t, its predictions " \
+           "at t and before moved" in out
+    assert "At position t the target is character t+1, so a model that sees the input after t can copy its answer" in out
+    assert "A Bidirectional layer reads each name backwards too" in out
+
+
+def test_a_convolution_that_looks_ahead_is_refused(keras, capsys):
+    keras.utils.set_random_seed(0)
+    model = language_model(keras, keras.layers.Conv1D(8, 3, padding="same"), keras.layers.LSTM(8, return_sequences=True),
+                           mask_zero=False)
+    result, out = run(model, capsys)
+    assert result is False
+    assert "your model reads ahead" in out and "Conv1D needs padding='causal'" in out
+
+
+def test_a_causal_convolution_before_the_lstm_is_not_called_a_peek(keras, capsys):
+    keras.utils.set_random_seed(0)
+    model = language_model(keras, keras.layers.Conv1D(8, 3, padding="causal"), keras.layers.LSTM(8, return_sequences=True),
+                           mask_zero=False)
+    result, out = run(model, capsys)
+    assert result is False and "reads ahead" not in out and "close to guessing" in out
+
+
+def test_the_future_leak_of_a_causal_lstm_is_exactly_zero(briefly_trained):
+    x, _ = encode_names(name_writer._names("check"))
+    leak = name_writer.future_leak(lambda inputs: name_writer._log_probabilities(briefly_trained, inputs)[0], x,
+                                   (x > 0).sum(axis=1), low=3, high=NAME_VOCAB_SIZE)
+    assert leak == 0.0
+
+
+def test_a_passing_model_loses_its_skill_when_silenced(briefly_trained, monkeypatch, capsys):
+    bits = score(briefly_trained)
+    monkeypatch.setattr(name_writer, "ngram_bar", lambda: (bits + 0.05, 4))
+    result, out = run(briefly_trained, capsys)
+    assert result is True
+    assert "with its recurrent layers silenced (weights set to zero) it scores bits per character " in out
+    silenced = float(out.split("bits per character ")[-1].split(",")[0])
+    unigram = name_writer.ngram_scores()[1]
+    assert silenced >= unigram - 0.25 * (unigram - bits)
 
 
 @pytest.mark.parametrize(

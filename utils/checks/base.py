@@ -874,7 +874,7 @@ class Exercise:
         problem = None
         if share < SILENCED_MIN_SKILL_LOST:  # NaN (no lead over the baseline) compares False
             layers = ", ".join(recurrent_layers(model))
-            kept = "all of their lead, and more," if share <= 0 else f"{1 - share:.0%} of their lead"
+            kept = "all of their lead, and more," if share < 0 else f"{1 - share:.0%} of their lead"
             problem = (
                 f"your {layers} does not carry the answer. With every weight of that layer set to zero, so that its "
                 f"output no longer depends on the input, your answers still score {_scored(metric, formatter, silenced)}, "
