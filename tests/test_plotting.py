@@ -322,29 +322,34 @@ def test_lstm_cell_explains_bad_input():
         draw_lstm_cell(ax=[])
 
 
-def test_sequence_modes_draws_four_panels_with_their_keras_arguments():
+def test_sequence_modes_draws_five_panels_with_their_keras_arguments():
     axes = draw_sequence_modes()
-    assert [ax.get_title() for ax in axes] == ["one-to-one", "many-to-one", "many-to-many", "encoder–decoder"]
+    assert [ax.get_title() for ax in axes] == [
+        "one-to-one", "one-to-many", "many-to-one", "many-to-many", "encoder–decoder"]
     outputs = [_gids(ax).count("output") for ax in axes]
     inputs = [_gids(ax).count("input") for ax in axes]
-    assert outputs == [1, 1, 4, 3] and inputs == [1, 4, 4, 6]
+    assert outputs == [1, 4, 1, 4, 3] and inputs == [1, 1, 4, 4, 6]
     codes = ["\n".join(_texts(ax)) for ax in axes]
-    assert "Dense" in codes[0] and "LSTM(units)" in codes[1] and "return_sequences" not in codes[1]
-    assert "return_sequences=True" in codes[2] and "Dense(1) on the 3-D output" in codes[2]
-    assert "return_state=True" in codes[3] and "initial_state=[h, c]" in codes[3]
+    assert "Dense" in codes[0] and "LSTM(units)" in codes[2] and "return_sequences" not in codes[2]
+    assert "RepeatVector(timesteps)" in codes[1] and "return_sequences=True" in codes[1]
+    assert _gids(axes[1]).count("copy") == 4  # the one input reaches every step
+    assert "return_sequences=True" in codes[3] and "Dense(1) on the 3-D output" in codes[3]
+    assert "return_state=True" in codes[4] and "initial_state=[h, c]" in codes[4]
     assert all(code in "\n".join(codes) for code in SEQUENCE_MODES.values())
-    assert _gids(axes[3]).count("state") == 1  # the encoder's states handed to the decoder
+    assert _gids(axes[4]).count("state") == 1  # the encoder's states handed to the decoder
     assert axes[0].figure.get_suptitle()
+    text = get_alt_text(axes[0])
+    assert "5 panels" in text and "Panel 2: 'one-to-many': one input x is copied to each of 4 LSTM steps" in text
     plt.close("all")
 
 
 def test_sequence_modes_draws_into_given_axes_and_explains_bad_input():
-    _, given = plt.subplots(1, 4)
+    _, given = plt.subplots(1, 5)
     assert list(draw_sequence_modes(given)) == list(given)
-    with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 3 item\(s\)"):
-        draw_sequence_modes(given[:3])
-    with pytest.raises(ValueError, match=r"axes must hold 4 matplotlib Axes; received 4 item\(s\)"):
-        draw_sequence_modes(["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match=r"axes must hold 5 matplotlib Axes; received 4 item\(s\)"):
+        draw_sequence_modes(given[:4])
+    with pytest.raises(ValueError, match=r"axes must hold 5 matplotlib Axes; received 5 item\(s\)"):
+        draw_sequence_modes(["a", "b", "c", "d", "e"])
     plt.close("all")
 
 

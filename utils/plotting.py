@@ -563,7 +563,7 @@ def plot_learning_curves(
     one (``val_<metric>``), is dashed. A baseline, if given, is a grey dotted
     line, so you can see at a glance whether a model beats it.
 
-    Introduced in ``notebooks/12_keras_lstm_layers_and_training.ipynb``.
+    Introduced in ``notebooks/12b_training_a_keras_model.ipynb``.
 
     Args:
         histories: ``{model name: history}``, where a history is what
@@ -1033,6 +1033,9 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
 #: What each panel of :func:`draw_sequence_modes` shows, for its alt text.
 _SEQUENCE_MODE_SUMMARIES = (
     "one input x goes through a Dense layer to one output y; Keras: Dense(units) on (batch, features), no time axis",
+    "one input x is copied to each of 4 LSTM steps and every step gives an output, y_1 to y_4; Keras: "
+    "RepeatVector(timesteps) turns (batch, features) into (batch, timesteps, features), then "
+    "LSTM(units, return_sequences=True) and Dense(1) give one y per step",
     "inputs x_1 to x_4 go through a chain of LSTM steps and only the last step gives an output y; Keras: "
     "LSTM(units) returns the last output, shape (batch, units), then Dense(1)",
     "inputs x_1 to x_4 go through a chain of LSTM steps and every step gives an output, y_1 to y_4; Keras: "
@@ -1043,22 +1046,24 @@ _SEQUENCE_MODE_SUMMARIES = (
     "decoder's LSTM(units, return_sequences=True) is called with initial_state=[h, c]",
 )
 
-#: The four sequence modes of :func:`draw_sequence_modes`: title and the Keras code that gives each.
+#: The five sequence modes of :func:`draw_sequence_modes`: title and the Keras code that gives each.
 SEQUENCE_MODES = {
     "one-to-one": "Dense(units) on (batch, features):\nno time axis, one input → one output",
+    "one-to-many": "RepeatVector(timesteps)\n→ (batch, timesteps, features);\nLSTM(units, return_sequences=True);\nDense(1) on the 3-D output: a y per step",
     "many-to-one": "LSTM(units) → last output h_T,\nshape (batch, units); then Dense(1)",
     "many-to-many": "LSTM(units, return_sequences=True)\n→ (batch, timesteps, units);\nDense(1) on the 3-D output: a y per step",
     "encoder–decoder": "enc: LSTM(units, return_state=True)\n     → output, h, c\ndec: LSTM(units, return_sequences=True)(\n       y_in, initial_state=[h, c])",
 }
 
 
-def _sequence_chain(ax: Axes, xs: Sequence[float], inputs: Sequence[str], outputs: Sequence[str | None],
+def _sequence_chain(ax: Axes, xs: Sequence[float], inputs: Sequence[str | None], outputs: Sequence[str | None],
                     cell: str, colour: str = CELL_COLOUR) -> None:
-    """One row of cells with an input under each, an output above where given, and the state between them."""
+    """One row of cells with an input under each where given, an output above where given, and the state between them."""
     for number, (x, source, target) in enumerate(zip(xs, inputs, outputs)):
-        _box(ax, x, 0.0, source, INPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="input")
+        if source is not None:
+            _box(ax, x, 0.0, source, INPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="input")
+            _arrow(ax, (x, 0.25), (x, 0.925), gid="forward")
         _box(ax, x, 1.2, cell, colour, width=0.72, height=0.55, fontsize=9.5, gid="cell")
-        _arrow(ax, (x, 0.25), (x, 0.925), gid="forward")
         if target is not None:
             _box(ax, x, 2.4, target, OUTPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="output")
             _arrow(ax, (x, 1.475), (x, 2.15), gid="forward")
@@ -1067,44 +1072,51 @@ def _sequence_chain(ax: Axes, xs: Sequence[float], inputs: Sequence[str], output
 
 
 def draw_sequence_modes(axes: Sequence[Axes] | None = None) -> np.ndarray:
-    """Draw the four sequence modes and the Keras arguments that give each.
+    """Draw the five sequence modes and the Keras arguments that give each.
 
-    One panel each: one-to-one (no sequence, a ``Dense`` layer), many-to-one
-    (``LSTM(units)`` returns the last output only), many-to-many
-    (``return_sequences=True`` and a ``Dense`` applied at every step of the 3-D
-    output) and encoder–decoder (the encoder's ``return_state=True`` states
-    become the decoder's ``initial_state``; the decoder reads the previous
-    target, ``y_0`` being a start value). Inputs are blue, cells orange,
-    outputs green; the Keras code is printed under each panel.
+    One panel each: one-to-one (no sequence, a ``Dense`` layer), one-to-many
+    (``RepeatVector`` copies one input to every step of an LSTM with
+    ``return_sequences=True``), many-to-one (``LSTM(units)`` returns the last
+    output only), many-to-many (``return_sequences=True`` and a ``Dense``
+    applied at every step of the 3-D output) and encoder–decoder (the
+    encoder's ``return_state=True`` states become the decoder's
+    ``initial_state``; the decoder reads the previous target, ``y_0`` being a
+    start value). Inputs are blue, cells orange, outputs green; the Keras code
+    is printed under each panel.
 
-    Introduced in ``notebooks/12_keras_lstm_layers_and_training.ipynb``.
+    Introduced in ``notebooks/12_keras_lstm_layer.ipynb``.
 
     Args:
-        axes: Four Axes to draw into (any shape); a new 2 × 2 figure when omitted.
+        axes: Five Axes to draw into (any shape); a new figure of three rows
+            (two panels, two panels, then the encoder–decoder) when omitted.
 
     Returns:
-        The four Axes, in the order one-to-one, many-to-one, many-to-many,
-        encoder–decoder.
+        The five Axes, in the order one-to-one, one-to-many, many-to-one,
+        many-to-many, encoder–decoder.
 
     Raises:
-        ValueError: If ``axes`` does not hold four matplotlib Axes.
+        ValueError: If ``axes`` does not hold five matplotlib Axes.
 
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> axes = draw_sequence_modes()
         >>> [ax.get_title() for ax in axes]
-        ['one-to-one', 'many-to-one', 'many-to-many', 'encoder–decoder']
+        ['one-to-one', 'one-to-many', 'many-to-one', 'many-to-many', 'encoder–decoder']
         >>> plt.close("all")
     """
     if axes is None:
-        fig, axes = plt.subplots(2, 2, figsize=(10, 7.0))
+        fig = plt.figure(figsize=(10, 10.5))
+        grid = fig.add_gridspec(3, 4)
+        axes = [fig.add_subplot(grid[row, columns])
+                for row, columns in [(0, slice(0, 2)), (0, slice(2, 4)), (1, slice(0, 2)), (1, slice(2, 4)),
+                                     (2, slice(1, 3))]]
         fig.suptitle("Sequence modes and the Keras arguments that give them", fontsize=13, fontweight="bold")
     axes = np.ravel(np.asarray(axes, dtype=object))
-    if axes.size != 4 or not all(isinstance(ax, Axes) for ax in axes):
+    if axes.size != 5 or not all(isinstance(ax, Axes) for ax in axes):
         raise ValueError(
-            f"axes must hold 4 matplotlib Axes; received {axes.size} item(s). Pass e.g. "
-            "plt.subplots(2, 2)[1], or omit axes for a new figure."
+            f"axes must hold 5 matplotlib Axes; received {axes.size} item(s). Pass e.g. "
+            "plt.subplots(1, 5)[1], or omit axes for a new figure."
         )
     steps = [1.1, 2.55, 4.0, 5.45]
     for ax, (title, code) in zip(axes, SEQUENCE_MODES.items()):
@@ -1112,8 +1124,12 @@ def draw_sequence_modes(axes: Sequence[Axes] | None = None) -> np.ndarray:
         ax.set_title(title)
         ax.text(3.3, -0.45, code, ha="center", va="top", multialignment="left", fontsize=10, family="monospace",
                 linespacing=1.3)
-    one, many_one, many_many, encoder_decoder = axes
+    one, one_many, many_one, many_many, encoder_decoder = axes
     _sequence_chain(one, [3.3], ["$x$"], ["$y$"], "Dense")
+    _sequence_chain(one_many, steps, [None] * 4, [f"$y_{t}$" for t in range(1, 5)], "LSTM")
+    _box(one_many, 3.3, 0.0, "$x$", INPUT_COLOUR, width=0.62, height=0.5, fontsize=11, gid="input")
+    for x in steps:  # RepeatVector: the same x reaches every step
+        _arrow(one_many, (3.3 + 0.2 * np.sign(x - 3.3), 0.25), (x, 0.925), gid="copy")
     _sequence_chain(many_one, steps, [f"$x_{t}$" for t in range(1, 5)], [None, None, None, "$y$"], "LSTM")
     _sequence_chain(many_many, steps, [f"$x_{t}$" for t in range(1, 5)], [f"$y_{t}$" for t in range(1, 5)], "LSTM")
     encoder_xs, decoder_xs = [0.5, 1.4, 2.3], [4.3, 5.2, 6.1]
