@@ -61,3 +61,13 @@ def test_the_table_reads_the_real_checks_with_their_new_answers(tmp_path, check_
     assert check_class.main([str(class_dir), "--timeout", "60"]) == 0
     row = capsys.readouterr().out.splitlines()[1]
     assert row.split()[:6] == ["dana.ipynb", "Not", "yet", "Not", "attempted", "yet"]
+
+
+def test_help_names_every_checked_exercise_notebook(check_class, capsys):
+    """The list comes from utils.checks.EXERCISES when the tool runs, so it cannot go stale."""
+    with pytest.raises(SystemExit):
+        check_class.main(["--help"])
+    printed = " ".join(capsys.readouterr().out.split())
+    exercises = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("*_exercise_*.ipynb"))
+    assert check_class.checked_exercise_notebooks() == exercises
+    assert "The course's checked exercise notebooks: " + ", ".join(exercises) + "." in printed

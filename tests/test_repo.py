@@ -6,7 +6,9 @@ import re
 import shutil
 import subprocess
 from importlib.metadata import PackageNotFoundError, metadata
+from pathlib import Path
 
+import nbformat
 import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -144,10 +146,61 @@ def test_pytest_runs_units_doctests_and_notebooks_in_parallel_by_file():
     assert 'testpaths = ["tests", "utils", "notebooks", "solutions"]' in config
 
 
-def test_course_map_is_up_to_date_in_readme_and_start_here():
+def load_course_map():
     spec = importlib.util.spec_from_file_location("course_map", REPO_ROOT / "tools" / "course_map.py")
     course_map = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(course_map)
+    return course_map
+
+
+def test_course_map_is_up_to_date_in_readme_and_start_here():
+    course_map = load_course_map()
     assert course_map.main(["--check"]) == 0, "run `python tools/course_map.py` (make benchmark does)"
     lessons = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("*.ipynb"))
     assert all(f"(notebooks/{name})" in readme() for name in lessons)
+
+
+def test_the_lists_of_checked_exercises_are_generated_from_the_registry():
+    """README and 00_start_here list the checked exercises between markers that tools/course_map.py fills."""
+    from utils.checks import EXERCISES
+
+    course_map = load_course_map()
+    registered = sorted(f"{exercise.stem}.ipynb" for exercise in EXERCISES.values())
+    assert [path.name for path in course_map.checked_exercises()] == registered
+    assert registered == sorted(path.name for path in (REPO_ROOT / "notebooks").glob("*_exercise_*.ipynb"))
+    numbers = course_map.render_exercise_list(course_map.checked_exercises())
+    assert numbers == ", ".join(name[:2] for name in registered[:-1]) + " and " + registered[-1][:2]
+    block = f"{course_map.EXERCISES_START}{numbers}{course_map.EXERCISES_END}"
+    start_here = nbformat.read(REPO_ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    assert block in readme(), "README's 'Checking a whole class' lists the checked exercises; run tools/course_map.py"
+    assert any(block in cell.source for cell in start_here.cells if cell.cell_type == "markdown"), (
+        "00_start_here's 'How the course works' lists the checked exercises; run tools/course_map.py"
+    )
+    assert course_map.main(["--check"]) == 0, "run `python tools/course_map.py`"
+
+
+def test_an_exercise_list_is_rewritten_in_place_and_a_missing_one_is_an_error():
+    course_map = load_course_map()
+    start, end = course_map.EXERCISES_START, course_map.EXERCISES_END
+    stale = f"Collect the notebooks ({start}22, 23 and 25{end}) and run it. Also ({start}{end})."
+    fresh = course_map.replace_exercise_lists(stale, "22, 23, 25 and 33", "README.md")
+    assert fresh == f"Collect the notebooks ({start}22, 23, 25 and 33{end}) and run it. Also ({start}22, 23, 25 and 33{end})."
+    with pytest.raises(ValueError, match="has no"):
+        course_map.replace_exercise_lists("Collect the notebooks (22, 23 and 25).", "22", "README.md")
+    assert [course_map.render_exercise_list([Path(n) for n in names]) for names in (["22_a"], ["22_a", "23_b"])] == [
+        "22", "22 and 23",
+    ]
+
+
+def test_an_exercise_notebook_without_a_check_is_an_error(tmp_path, monkeypatch):
+    from utils.checks import EXERCISES
+
+    course_map = load_course_map()
+    (tmp_path / "notebooks").mkdir()
+    for exercise in EXERCISES.values():
+        (tmp_path / "notebooks" / f"{exercise.stem}.ipynb").write_text("{}")
+    monkeypatch.setattr(course_map, "REPO_ROOT", tmp_path)
+    assert len(course_map.checked_exercises()) == len(EXERCISES)
+    (tmp_path / "notebooks" / "99_exercise_unchecked.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match=re.escape("99_exercise_unchecked.ipynb")):
+        course_map.checked_exercises()

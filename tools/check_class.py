@@ -1,12 +1,14 @@
 """Run a class's exercise notebooks and tabulate what their checks reported.
 
 Why this tool exists: an instructor with 30 learners wants to know who has
-solved which exercise without opening 90 notebooks. The exercise notebooks
-(22, 23 and 25) end each exercise with a check cell, ``<exercise>.check(answer, model=...)``,
-whose printed feedback starts with ``Correct:``, ``Not yet:`` or ``Not
-attempted yet:``. This tool runs every notebook in a folder top to bottom in a
-fresh kernel (as a learner's Run All would) and reports, per notebook, what
-each check cell printed and whether any cell failed.
+solved which exercise without opening 90 notebooks. The checked exercise
+notebooks (``--help`` names them, from the registry of checks,
+``utils.checks.EXERCISES``) end each exercise with a check cell,
+``<exercise>.check(answer, model=...)``, whose printed feedback starts with
+``Correct:``, ``Not yet:`` or ``Not attempted yet:``. This tool runs every
+notebook in a folder top to bottom in a fresh kernel (as a learner's Run All
+would) and reports, per notebook, what each check cell printed and whether any
+cell failed.
 
 Usage::
 
@@ -61,8 +63,18 @@ def check_notebook(path: Path, timeout: int = 600) -> dict[str, str]:
     return row
 
 
+def checked_exercise_notebooks() -> list[str]:
+    """The file names of the course's checked exercise notebooks, in course order, from ``utils.checks.EXERCISES``."""
+    from utils.checks import EXERCISES  # imports no TensorFlow
+
+    return sorted(f"{exercise.stem}.ipynb" for exercise in EXERCISES.values())
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="The course's checked exercise notebooks: " + ", ".join(checked_exercise_notebooks()) + ".",
+    )
     parser.add_argument("folder", type=Path, help="folder with the learners' .ipynb files")
     parser.add_argument("--csv", type=Path, help="also write the table to this CSV file")
     parser.add_argument("--timeout", type=int, default=600, help="seconds a single cell may run (default 600)")

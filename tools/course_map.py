@@ -22,10 +22,18 @@ exercise, also its solved notebook's), and the instructor notes kept in the
 notebook's metadata, ``course.instructor``: ``stuck`` (where learners usually
 get stuck) and ``exercises`` (which exercises fit the lesson).
 
+And it writes the numbers of the checked exercises ("22, 23, 25, ... and 46")
+wherever a text lists them: between ``<!-- checked-exercises:start -->`` and
+``<!-- checked-exercises:end -->``, inside a sentence, in README.md (the
+instructor's "Checking a whole class") and in 00_start_here ("How the course
+works"). The list comes from the registry of checks, ``utils.checks.EXERCISES``,
+each exercise's learner notebook in ``notebooks/``; an exercise notebook in
+``notebooks/`` with no check in the registry is an error.
+
 Usage (from anywhere)::
 
-    python tools/course_map.py          # rewrite both tables
-    python tools/course_map.py --check  # exit 1 if either table is out of date
+    python tools/course_map.py          # rewrite the tables and the exercise lists
+    python tools/course_map.py --check  # exit 1 if any of them is out of date
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ START, END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
 GUIDE_START, GUIDE_END = "<!-- instructor-guide:start -->", "<!-- instructor-guide:end -->"
 GUIDE_BLOCK = re.compile(re.escape(GUIDE_START) + r".*?" + re.escape(GUIDE_END), re.S)
+EXERCISES_START, EXERCISES_END = "<!-- checked-exercises:start -->", "<!-- checked-exercises:end -->"
+EXERCISES_BLOCK = re.compile(re.escape(EXERCISES_START) + r".*?" + re.escape(EXERCISES_END), re.S)
 
 # A notebook's number is its part (first digit) and its place in the part
 # (second digit): 21 is the first notebook of part 2. New lessons take a free
@@ -134,6 +144,34 @@ def render_guide(rows: dict[str, dict]) -> str:
     return "\n\n".join(parts)
 
 
+def checked_exercises() -> list[Path]:
+    """The learner's notebooks of the checked exercises, in course order, from ``utils.checks.EXERCISES``.
+
+    Raises:
+        ValueError: when a registered exercise has no notebook in ``notebooks/``, or an exercise notebook
+            there (``NN_exercise_*.ipynb``) has no check in the registry.
+    """
+    from utils.checks import EXERCISES  # imports no TensorFlow
+
+    notebooks = REPO_ROOT / "notebooks"
+    registered = {notebooks / f"{exercise.stem}.ipynb" for exercise in EXERCISES.values()}
+    missing = sorted(path.name for path in registered if not path.is_file())
+    if missing:
+        raise ValueError(f"utils.checks.EXERCISES lists exercises with no notebook in notebooks/: {', '.join(missing)}")
+    unchecked = sorted(path.name for path in notebooks.glob("*_exercise_*.ipynb") if path not in registered)
+    if unchecked:
+        raise ValueError(f"exercise notebooks with no check in utils.checks.EXERCISES: {', '.join(unchecked)}")
+    return sorted(registered)
+
+
+def render_exercise_list(paths: list[Path]) -> str:
+    """The exercises' numbers as a sentence writes them: '22, 23 and 25'."""
+    numbers = [path.name[:2] for path in paths]
+    if not numbers:
+        raise ValueError("no checked exercises to list")
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
 def render_table(link_prefix: str, seconds: dict[str, float]) -> str:
     """The course map as a markdown table; links start with ``link_prefix``."""
     lines = [
@@ -161,11 +199,20 @@ def replace_block(text: str, table: str, where: str, block=BLOCK, start=START, e
     return block.sub(lambda _: f"{start}\n{table}\n{end}", text, count=1)
 
 
+def replace_exercise_lists(text: str, numbers: str, where: str) -> str:
+    """Put the exercise list into every checked-exercises block of ``text`` (a list sits inside a sentence)."""
+    if not EXERCISES_BLOCK.search(text):
+        raise ValueError(f"{where} has no '{EXERCISES_START}' ... '{EXERCISES_END}' block")
+    return EXERCISES_BLOCK.sub(lambda _: f"{EXERCISES_START}{numbers}{EXERCISES_END}", text)
+
+
 def rendered() -> tuple[str, nbformat.NotebookNode]:
-    """README text and 00_start_here notebook with up-to-date course maps."""
+    """README text and 00_start_here notebook with up-to-date course maps and exercise lists."""
     seconds = benchmark_seconds()
+    exercises = render_exercise_list(checked_exercises())
     readme = replace_block(README.read_text(), render_table("notebooks/", seconds), "README.md")
     readme = replace_block(readme, render_guide(benchmark_rows()), "README.md", GUIDE_BLOCK, GUIDE_START, GUIDE_END)
+    readme = replace_exercise_lists(readme, exercises, "README.md")
     notebook = nbformat.read(START_HERE, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and START in cell.source:
@@ -173,12 +220,17 @@ def rendered() -> tuple[str, nbformat.NotebookNode]:
             break
     else:
         raise ValueError(f"{START_HERE.name} has no markdown cell with '{START}'")
+    lists = [cell for cell in notebook.cells if cell.cell_type == "markdown" and EXERCISES_START in cell.source]
+    if not lists:
+        raise ValueError(f"{START_HERE.name} has no markdown cell with '{EXERCISES_START}'")
+    for cell in lists:
+        cell.source = replace_exercise_lists(cell.source, exercises, START_HERE.name)
     return readme, notebook
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report whether the tables are up to date")
+    parser.add_argument("--check", action="store_true", help="only report whether the tables and lists are up to date")
     args = parser.parse_args(argv)
     readme, notebook = rendered()
     stale = [
@@ -191,11 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.check:
         for name in stale:
-            print(f"{name}: the course map is out of date; run `python tools/course_map.py`", file=sys.stderr)
+            print(f"{name}: the course map or a list of exercises is out of date; run `python tools/course_map.py`",
+                  file=sys.stderr)
         return 1 if stale else 0
     README.write_text(readme)
     nbformat.write(notebook, START_HERE)
-    print(f"Course map written to README.md and {START_HERE.name}" + (f" (updated: {', '.join(stale)})" if stale else ""))
+    print(f"Course map and exercise lists written to README.md and {START_HERE.name}" + (f" (updated: {', '.join(stale)})" if stale else ""))
     return 0
 
 
