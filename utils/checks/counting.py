@@ -65,7 +65,7 @@ def _steps(rng: np.random.Generator, pattern: str, count: int) -> np.ndarray:
         first, growth = rng.integers(1, 7), rng.integers(1, 3)
         return first + growth * np.arange(count)
     before, after = rng.choice(np.arange(1, 10), size=2, replace=False)
-    change = rng.integers(2, count - 2)  # at least two steps before the change and two after it, the next one included
+    change = rng.integers(2, count - 2)  # at least two steps before the change, and two seen after it
     return np.where(np.arange(count) < change, before, after)
 
 
@@ -263,17 +263,20 @@ class CountingExercise(Exercise):
             usage="counting_exercise.check(predict_next, model=counting_model)",
             hints=(
                 ("Two things are needed. First, what the network sees: fed raw numbers it cannot answer beyond "
-                 "the range it was trained on (its output layer is bounded and its activations saturate), so feed "
+                 "the range it was trained on (its Dense output reads h_t, which lies between -1 and 1, so its output "
+                 "is bounded, and its activations saturate), so feed "
                  "it something that looks the same wherever a sequence starts: the steps np.diff(sequence), "
                  "divided by their largest, and turn its output back into a number outside the network. Second, "
-                 "memory: the next step depends on the pattern (alternating, growing, changing once), which the "
-                 "LSTM must pick up from the steps it has read."),
-                ("Make training data with counting_sequences(6000, seed=SEED): sequences starting from 1 to 99 and "
-                 "the number after each. For each, the input is its steps divided by their largest absolute value, "
-                 "padded in front with 0 to 15 steps (keras.utils.pad_sequences(..., padding='pre', dtype='float32')) "
-                 "and shaped (batch, 15, 1); the target is the next step divided by the same scale. Train "
-                 "keras.Input(shape=(None, 1)) -> Masking(mask_value=0.0) -> LSTM(32) -> Dense(1) on the mean "
-                 "squared error for about 40 epochs, then predict_next returns sequence[-1] + prediction * scale."),
+                 "pattern: the next step depends on whether the steps alternate, grow or changed once, which the "
+                 "LSTM must tell apart from the last few steps it has read."),
+                ("Make training data with counting_sequences(6000, seed=...) (any seed: the check draws its own "
+                 "sequences): sequences starting from 1 to 99 and the number after each. For each, the input is its "
+                 "steps divided by their largest absolute value, padded in front with zeros to 15 steps "
+                 "(keras.utils.pad_sequences(..., padding='pre', dtype='float32')) and shaped (batch, 15, 1); the "
+                 "target is the next step divided by the same scale. Train keras.Input(shape=(None, 1)) -> "
+                 "Masking(mask_value=0.0) -> LSTM(32) -> Dense(1) with keras.optimizers.Adam(learning_rate=0.01) on "
+                 "the mean squared error for about 40 epochs (the default learning rate is too slow here), then "
+                 "predict_next returns sequence[-1] + prediction * scale."),
                 ("A sketch:\n\n"
                  "def relative_steps(sequences):\n"
                  "    steps = [np.diff(np.asarray(s, dtype='float64')) for s in sequences]\n"
@@ -381,15 +384,22 @@ class CountingExercise(Exercise):
         elif any(abs(f.prediction - f.truth) > 10 * abs(f.sequence[-1] - f.sequence[-2]) for f in numeric):
             print(
                 "Some predictions are far from the sequence they follow. A network fed raw numbers only outputs "
-                "values in the range it was trained on: its output layer is bounded and its activations saturate, "
+                "values in the range it was trained on: its output layer reads the LSTM's h_t, which lies between -1 "
+                "and 1, so its output is bounded, and its activations saturate; "
                 "so it cannot extrapolate to numbers it never saw. Feed it something that looks the same wherever "
                 "a sequence starts (its steps, scaled); counting_exercise.hint() says more."
             )
         else:
-            worst = max(by_pattern, key=by_pattern.get)
+            most = max(by_pattern.values())
+            worst = [p for p, k in by_pattern.items() if k == most]
+            where = (
+                f"The {worst[0]} sequences are where your model errs most"
+                if len(worst) == 1
+                else f"Your model errs as often on {' and '.join(worst)} sequences"
+            )
             print(
                 f"Misses by pattern: {', '.join(f'{p} {k}' for p, k in by_pattern.items())} (of {total // 3} each). "
-                f"The {worst} sequences are where your model errs most: train longer, on more sequences, or with "
+                f"{where}: train longer (a learning rate of 0.01 with Adam helps here), on more sequences, or with "
                 "more units, and make sure it sees sequences of every length from 5 to 16 numbers."
             )
         if problem is not None:
