@@ -240,7 +240,7 @@ def test_persistence_is_named(capsys):
 def test_a_function_that_only_works_inside_its_training_range_is_told_why(answer, capsys):
     result, out = run_check(answer, capsys)
     assert result is False
-    assert "its output layer is bounded and its activations saturate" in out and "cannot extrapolate" in out
+    assert "its output is bounded, and its activations saturate" in out and "cannot extrapolate" in out
 
 
 def test_up_to_three_failing_cases_are_shown_with_their_pattern(capsys):

@@ -385,8 +385,8 @@ class CountingExercise(Exercise):
             print(
                 "Some predictions are far from the sequence they follow. A network fed raw numbers only outputs "
                 "values in the range it was trained on: its output layer reads the LSTM's h_t, which lies between -1 "
-                "and 1, so its output is bounded, and its activations saturate; "
-                "so it cannot extrapolate to numbers it never saw. Feed it something that looks the same wherever "
+                "and 1, so its output is bounded, and its activations saturate, so it cannot extrapolate to numbers "
+                "it never saw. Feed it something that looks the same wherever "
                 "a sequence starts (its steps, scaled); counting_exercise.hint() says more."
             )
         else:
