@@ -282,6 +282,15 @@ def test_merge_appends_new_notebooks() -> None:
                                               {"path": "c"}]
 
 
+def test_merge_drops_rows_of_notebooks_that_no_longer_exist(tmp_path) -> None:
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "kept.ipynb").write_text("{}")
+    old = [{"path": "notebooks/kept.ipynb"}, {"path": "notebooks/renamed_away.ipynb"}]
+    new = [{"path": "notebooks/new.ipynb"}]
+    assert benchmark.merge_rows(old, new, tmp_path) == [{"path": "notebooks/kept.ipynb"},
+                                                        {"path": "notebooks/new.ipynb"}]
+
+
 def test_psutil_fallback_sees_the_kernels_memory(repo: dict) -> None:
     row = benchmark.measure(repo["root"] / "notebooks/00_big.ipynb", repo["root"],
                             timeout=120, method=benchmark.PSUTIL_SAMPLING)

@@ -343,10 +343,16 @@ def machine_info(method: str) -> dict[str, Any]:
     }
 
 
-def merge_rows(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Old rows with re-measured notebooks replaced in place; new notebooks appended."""
+def merge_rows(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], root: Path | None = None
+) -> list[dict[str, Any]]:
+    """Old rows with re-measured notebooks replaced in place; new notebooks appended.
+
+    With ``root``, old rows of notebooks that no longer exist under it (a lesson renamed or split) are dropped.
+    """
     new_by_path = {row["path"]: row for row in new}
-    merged = [new_by_path.pop(row["path"], row) for row in old]
+    kept = [row for row in old if root is None or row["path"] in new_by_path or (root / row["path"]).is_file()]
+    merged = [new_by_path.pop(row["path"], row) for row in kept]
     return merged + list(new_by_path.values())
 
 
@@ -460,7 +466,7 @@ def run_benchmark(
     notebooks = find_notebooks(root) if paths is None else paths
     rows = measure_all(notebooks, root, timeout, method)
     if paths is not None:
-        rows_to_write = merge_rows(load_rows(out_dir / "benchmark.json"), rows)
+        rows_to_write = merge_rows(load_rows(out_dir / "benchmark.json"), rows, root)
     else:
         rows_to_write = rows
     results = {
