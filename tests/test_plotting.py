@@ -439,6 +439,17 @@ def test_generated_alt_text_reads_titles_labels_legend_and_spells_out_math():
     plt.close("all")
 
 
+def test_generated_alt_text_names_the_scale_once():
+    """A label that already says "(log scale)" is not given the scale a second time."""
+    fig, ax = plt.subplots()
+    ax.semilogy([1, 2, 3], [1e-3, 1e-2, 1e-1])
+    ax.set(xlabel="epoch", ylabel="mean squared error (log scale)")
+    assert get_alt_text(fig) == "Figure: untitled plot; x: epoch; y: mean squared error (log scale); 1 line"
+    ax.set_ylabel("mean squared error")
+    assert get_alt_text(fig) == "Figure: untitled plot; x: epoch; y: mean squared error (log scale); 1 line"
+    plt.close("all")
+
+
 def test_generated_alt_text_leaves_out_colour_bars_and_describes_what_is_drawn():
     fig, axes = plt.subplots(1, 3)
     image = axes[0].imshow(np.eye(3))

@@ -285,7 +285,8 @@ def _axis_label(ax: Axes, which: str) -> str | None:
     if not label:
         return None
     scale = axis.get_scale()
-    return f"{which}: {label}" + (f" ({scale} scale)" if scale != "linear" else "")
+    said = f"{scale} scale" in label  # a label such as "loss (log scale)" already says it
+    return f"{which}: {label}" + (f" ({scale} scale)" if scale != "linear" and not said else "")
 
 
 def _contents(ax: Axes) -> str | None:
