@@ -32,7 +32,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
-#                        make slides SLIDES_ARGS="--no-execute notebooks/12_keras_lstm_layers_and_training.ipynb"
+#                        make slides SLIDES_ARGS="--no-execute notebooks/12_keras_lstm_layer.ipynb"
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
 SLIDES_ARGS ?=

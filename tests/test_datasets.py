@@ -442,12 +442,12 @@ def test_mackey_glass_rejects_bad_arguments_clearly(kwargs, error, message):
 
 
 def test_adding_problem_is_the_function_lesson_13_writes():
-    """Lesson 13 writes the generator in a cell; utils' copy (with argument checks) must make the same data."""
+    """Lesson 14 writes the generator in a cell; utils' copy (with argument checks) must make the same data."""
     import nbformat
 
     from tests.conftest import REPO_ROOT
 
-    nb = nbformat.read(REPO_ROOT / "notebooks" / "13_why_lstm_vanishing_gradients.ipynb", as_version=4)
+    nb = nbformat.read(REPO_ROOT / "notebooks" / "14_why_lstm_vanishing_gradients.ipynb", as_version=4)
     (source,) = [cell.source for cell in nb.cells if cell.source.startswith("def adding_problem(")]
     lesson = {"np": np}
     exec(source, lesson)

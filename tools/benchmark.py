@@ -42,8 +42,8 @@ Usage (from the repository root)
 While it runs, it says on stderr which notebook it is on and how many there are,
 then that notebook's result::
 
-    [3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb (running)
-    [3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget
+    [3/12] notebooks/14_why_lstm_vanishing_gradients.ipynb (running)
+    [3/12] notebooks/14_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget
 
 Results go to ``tools/benchmark-results/benchmark.json`` and ``benchmark.md``
 (or ``--out-dir``); the markdown table is also printed.  The exit status is 0
@@ -294,8 +294,8 @@ def row_summary(row: dict[str, Any]) -> str:
 def measure_all(paths: list[Path], root: Path, timeout: int, method: str) -> list[dict[str, Any]]:
     """Measure each notebook in turn, saying on stderr which one runs, how many there are, and its result.
 
-    For example ``[3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb (running)``, then
-    ``[3/12] notebooks/13_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget``.
+    For example ``[3/12] notebooks/14_why_lstm_vanishing_gradients.ipynb (running)``, then
+    ``[3/12] notebooks/14_why_lstm_vanishing_gradients.ipynb: ok, 50.0 s, 817.7 MB, within budget``.
     """
     rows = []
     for number, path in enumerate(paths, start=1):

@@ -38,7 +38,7 @@ What it does
    pointed at their slides.  ``TEMPLATE`` changes a few things in nbconvert's
    template (MathJax re-rendering, the mermaid.js loader, slides aligned at the
    top; see there).  It says which notebook it is on, e.g.
-   ``[3/10] notebooks/13_why_lstm_vanishing_gradients.ipynb (running)``, then
+   ``[3/10] notebooks/14_why_lstm_vanishing_gradients.ipynb (running)``, then
    the result, the number of slides and the time.
 4. Checks every deck and fails loudly when anything would still be loaded from
    the network when the slides are shown (a ``<script src>``, ``<link href>``,
@@ -58,7 +58,7 @@ Usage (from the repository root, with the course's virtual environment)
     # every notebook in notebooks/, executed (about 5 minutes on a 2-core CPU)
     python tools/build_slides.py                    # or: make slides
     # one lesson; or convert as committed, without outputs (seconds)
-    python tools/build_slides.py notebooks/12_keras_lstm_layers_and_training.ipynb
+    python tools/build_slides.py notebooks/12_keras_lstm_layer.ipynb
     python tools/build_slides.py --no-execute
     # present: serve the folder, then open http://127.0.0.1:8000/
     # (opening a .slides.html file directly works too, in Chromium at least)
@@ -1159,7 +1159,7 @@ def execute(nb, notebook: Path, timeout: int) -> None:
 
 
 def link_lessons_to_slides(body: str) -> str:
-    """Point links to a lesson notebook (``href="12_keras_lstm_layers_and_training.ipynb"``) at its slides."""
+    """Point links to a lesson notebook (``href="12_keras_lstm_layer.ipynb"``) at its slides."""
 
     def replace(match: re.Match) -> str:
         name, anchor = match.group(1), match.group(2) or ""

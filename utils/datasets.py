@@ -330,14 +330,14 @@ def mackey_glass(
 
 
 def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sequences of the adding problem (Hochreiter & Schmidhuber 1997), as lesson 13 makes them.
+    """Sequences of the adding problem (Hochreiter & Schmidhuber 1997), as lesson 14 makes them.
 
     Each step carries two features: a value drawn uniformly from ``[0, 1]``
     and a marker that is 1 at exactly two steps, one in each half of the
     sequence, and 0 elsewhere. The target is the sum of the two marked
     values, so a model must keep the first one in memory until the end.
 
-    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``, which
+    Introduced in ``notebooks/14_why_lstm_vanishing_gradients.ipynb``, which
     writes it as a notebook function (tests/test_datasets.py checks that the
     two make the same sequences); used by ``notebooks/32_lstm_family.ipynb``
     and exercise 33.

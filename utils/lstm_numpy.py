@@ -2,7 +2,7 @@
 
 Why this module exists: lesson 11 builds the LSTM cell one equation at a time
 and then checks it against ``keras.layers.LSTM``. This module is the tidy
-version of that code, so later lessons can reuse it (lesson 13 runs
+version of that code, so later lessons can reuse it (lesson 14 runs
 backpropagation through time on it) without copying cells around.
 
 The layer is computed from exactly the three arrays that
@@ -371,7 +371,7 @@ def lstm_backward(
     them to see what the other carries alone; the result is then no longer the
     true gradient.
 
-    Introduced in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
+    Introduced in ``notebooks/14_why_lstm_vanishing_gradients.ipynb``.
 
     Args:
         x: Input sequences, shape ``(batch, timesteps, num_features)``.

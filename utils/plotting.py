@@ -564,7 +564,7 @@ def plot_learning_curves(
     one (``val_<metric>``), is dashed. A baseline, if given, is a grey dotted
     line, so you can see at a glance whether a model beats it.
 
-    Introduced in ``notebooks/12b_training_a_keras_model.ipynb``.
+    Introduced in ``notebooks/13_training_a_keras_model.ipynb``.
 
     Args:
         histories: ``{model name: history}``, where a history is what
@@ -866,7 +866,7 @@ def draw_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     (or grow) geometrically.
 
     Introduced in ``notebooks/11_lstm_cell_from_equations.ipynb`` and used again
-    in ``notebooks/13_why_lstm_vanishing_gradients.ipynb``.
+    in ``notebooks/14_why_lstm_vanishing_gradients.ipynb``.
 
     Args:
         steps: How many time steps to draw, 2 to 8.

@@ -10,7 +10,7 @@ up to date instead::
     epoch 12/40 · loss 0.0123 · val_loss 0.0145 · 3.2 s
 
 It writes to standard output and rewrites the line with a carriage return,
-which JupyterLab and terminals both honour. Lesson 12 introduces it next to
+which JupyterLab and terminals both honour. Lesson 13 introduces it next to
 ``fit``; every later lesson passes it to ``fit`` and ``predict`` runs stay quiet.
 
 ``import utils`` must not load TensorFlow (the setup cell loads it quietly, after
@@ -55,7 +55,7 @@ def _check_stream(stream: object) -> None:
 class ProgressLine:
     """A Keras callback that shows one progress line, rewritten after each epoch.
 
-    Lesson 12 introduces it.
+    Lesson 13 introduces it.
 
     Args:
         label: Text put before the line, such as the model's name; ``""`` for none.

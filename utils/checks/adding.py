@@ -93,7 +93,7 @@ class AddingExercise(Exercise):
             ),
             usage="adding_exercise.check(adding_model)",
             hints=(
-                ("Lesson 13 showed that a SimpleRNN stays at the 'always predict the mean' baseline on the "
+                ("Lesson 14 showed that a SimpleRNN stays at the 'always predict the mean' baseline on the "
                  "adding problem while an LSTM learns it, and lesson 32 put the GRU next to both. A gated layer "
                  "is what you need: keras.layers.GRU or keras.layers.LSTM. The check feeds your model "
                  f"sequences of ADDING_TIMESTEPS = {ADDING_TIMESTEPS} steps with 2 features (value, marker) "
@@ -213,7 +213,7 @@ class AddingExercise(Exercise):
         if model_mse >= 0.8 * mean_mse:
             print(
                 "Your model is no better than predicting the mean: it has not found the marked values. A "
-                "SimpleRNN usually stays here (lesson 13); a GRU or an LSTM gets past it, often only after several "
+                "SimpleRNN usually stays here (lesson 14); a GRU or an LSTM gets past it, often only after several "
                 "epochs on the plateau, so train longer before you give up, and clip the gradients."
             )
         else:
