@@ -747,6 +747,18 @@ def test_tuning_rejects_a_chosen_model_worse_than_persistence(keras, capsys):
     assert f"your chosen model's validation RMSE is {score:.3g}, but persistence (repeating the last value) scores 0.155" in out
 
 
+def test_tuning_says_which_window_it_measured_when_nothing_fixes_one(keras, capsys):
+    """A search that fixed window 20, a table without a window column, a model that takes any length."""
+    train = tuning_exercise.load_data().train
+    model = trained(keras, *make_windows(train, 20), keras.layers.LSTM(8), epochs=8)
+    val_20 = measured(lambda x: model.predict(x, verbose=0), window=20)
+    trials = table(val_20).drop(columns=["window"])
+    trials["layers"] = [1, 2, 1, 2]
+    result, out = run_check(tuning_exercise, trials, capsys=capsys, model=model)
+    assert result is False, "measured on 10-step windows, the model trained on 20 scores more than 5 % apart"
+    assert "The check measured windows of 10 steps (TUNING_DEFAULT_WINDOW): neither a window column" in out
+
+
 def test_tuning_names_a_window_that_does_not_match_the_model(keras, raw_val, capsys):
     fixed = sequential(keras, keras.layers.LSTM(4), keras.layers.Dense(1), input_shape=(20, 1))
     result, out = run_check(tuning_exercise, table(raw_val), capsys=capsys, model=fixed)

@@ -5,8 +5,8 @@ Why this module exists: it holds the name encoding, the check and the hints of
 language model: it reads names as character numbers (:func:`encode_names`)
 and gives, at every position, the logits (or probabilities) of the next
 character. The check measures the model itself in bits per character on the
-names of the ``"check"`` part of ``data/first_names.csv``, which the exercise
-never loads, and sets that next to the bar it computes itself: the best
+names of the ``"check"`` part of ``data/first_names.csv``, which
+``load_first_names()`` leaves out unless asked, and sets that next to the bar it computes itself: the best
 interpolated Kneser–Ney character n-gram (n = 1 … 6) counted on the training
 names, scored on the same check names. It also confirms that the model is
 causal (its predictions at a position do not move when later characters
@@ -185,7 +185,7 @@ class NameWriterExercise(Exercise):
     (``(names, characters)``, integers), outputs ``(names, characters,
     NAME_VOCAB_SIZE)``, the logits (or softmax probabilities) of the next
     character at every position. The check encodes the ``"check"`` names of
-    ``data/first_names.csv`` (never loaded by the exercise), measures the
+    ``data/first_names.csv`` (left out by ``load_first_names()`` unless asked), measures the
     model's bits per character on every real target (each name's characters
     and its closing ``"."``), and passes it when that is below the best
     Kneser–Ney n-gram (n = 1 … 6) counted on the training names. The model must

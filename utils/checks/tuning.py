@@ -346,6 +346,14 @@ class TuningExercise(Exercise):
                 f"{TUNING_MATCH:.0%} is fine)."
             )
             print(self._mismatch(table_val, measured, model, forecast, x_val, y_val, y_pred, window))
+            input_shape = keras_input_shape(model)
+            if "window" not in trials.columns and (input_shape is None or input_shape[1] is None):
+                print(
+                    f"The check measured windows of {window} steps (TUNING_DEFAULT_WINDOW): neither a window column "
+                    "in your table nor your model's input shape says which window the chosen trial used. If your "
+                    "search used another window, add a window column to the table (or build the model with "
+                    "keras.Input(shape=(window, 1)))."
+                )
             return False
 
         persistence = self.persistence_val_rmse()
