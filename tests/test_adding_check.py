@@ -1,4 +1,4 @@
-"""utils.checks.adding (exercise 33): the check measures the learner's model on its own adding-problem sequences.
+"""utils.checks.adding (exercise 34): the check measures the learner's model on its own adding-problem sequences.
 
 The models here are built by hand instead of trained, so the tests take
 seconds: a one-unit linear SimpleRNN that adds up value times marker solves

@@ -154,7 +154,7 @@ def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
         "cosine_exercise": "22_exercise_cosine_wave",
         "tuning_exercise": "25_exercise_tuning",
         "counting_exercise": "23_exercise_counting",
-        "adding_exercise": "33_exercise_adding_problem",
+        "adding_exercise": "34_exercise_adding_problem",
         "names_exercise": "42_exercise_names",
         "name_writer_exercise": "44_exercise_name_writer",
         "dates_exercise": "46_exercise_dates",

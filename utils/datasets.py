@@ -339,8 +339,8 @@ def adding_problem(num_sequences: int, timesteps: int, seed: int) -> tuple[np.nd
 
     Introduced in ``notebooks/14_why_lstm_vanishing_gradients.ipynb``, which
     writes it as a notebook function (tests/test_datasets.py checks that the
-    two make the same sequences); used by ``notebooks/32_lstm_family.ipynb``
-    and exercise 33.
+    two make the same sequences); used by ``notebooks/33_lstm_family.ipynb``
+    and exercise 34.
 
     Args:
         num_sequences: How many sequences, at least 1.

@@ -1,6 +1,6 @@
 """A GRU layer written in NumPy from its equations, using Keras's weights.
 
-Why this module exists: lesson 32 (``notebooks/32_lstm_family.ipynb``) builds
+Why this module exists: lesson 33 (``notebooks/33_lstm_family.ipynb``) builds
 the gated recurrent unit (GRU, Cho et al. 2014) next to the LSTM of lesson 11
 and checks it against ``keras.layers.GRU``. This module is that code, tidy and
 tested, in the same shape as :mod:`utils.lstm_numpy`.
@@ -106,7 +106,7 @@ def gru_forward(
     inputs: float32 weights and inputs give float32, anything with float64
     gives float64.
 
-    Introduced in ``notebooks/32_lstm_family.ipynb``.
+    Introduced in ``notebooks/33_lstm_family.ipynb``.
 
     Args:
         x: Input sequences, shape ``(batch, timesteps, num_features)``.

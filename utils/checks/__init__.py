@@ -33,7 +33,7 @@ The modules:
 * :mod:`utils.checks.cosine`: :data:`cosine_exercise` (``notebooks/22_exercise_cosine_wave.ipynb``).
 * :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
 * :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
-* :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/33_exercise_adding_problem.ipynb``).
+* :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/34_exercise_adding_problem.ipynb``).
 * :mod:`utils.checks.names`: :data:`names_exercise` (``notebooks/42_exercise_names.ipynb``).
 * :mod:`utils.checks.name_writer`: :data:`name_writer_exercise` (``notebooks/44_exercise_name_writer.ipynb``).
 * :mod:`utils.checks.dates`: :data:`dates_exercise` (``notebooks/46_exercise_dates.ipynb``).

@@ -1,7 +1,7 @@
-"""Exercise 33: a gated recurrent network learns the adding problem; the check draws its own sequences.
+"""Exercise 34: a gated recurrent network learns the adding problem; the check draws its own sequences.
 
 Why this module exists: it holds the check and the hints
-of ``notebooks/33_exercise_adding_problem.ipynb``. The answer is the trained
+of ``notebooks/34_exercise_adding_problem.ipynb``. The answer is the trained
 Keras model, mapping sequences ``(batch, ADDING_TIMESTEPS, 2)`` to sums
 ``(batch, 1)``. The check generates fresh sequences from a seed that is not
 in the notebook, measures the model's mean squared error on them next to the
@@ -63,7 +63,7 @@ def _predictions(model, x: np.ndarray) -> tuple[np.ndarray | None, str | None]:
 
 
 class AddingExercise(Exercise):
-    """Exercise 33: train a recurrent network that solves the adding problem at ``ADDING_TIMESTEPS`` steps.
+    """Exercise 34: train a recurrent network that solves the adding problem at ``ADDING_TIMESTEPS`` steps.
 
     The learner trains on ``adding_problem(n, ADDING_TIMESTEPS, seed)`` with
     seeds of their choice. The check generates ``ADDING_CHECK_SEQUENCES``
@@ -75,7 +75,7 @@ class AddingExercise(Exercise):
     the error at least three quarters of the way back to the mean predictor's:
     the recurrent layer has to do the work.
 
-    Used in ``notebooks/33_exercise_adding_problem.ipynb`` as :data:`adding_exercise`.
+    Used in ``notebooks/34_exercise_adding_problem.ipynb`` as :data:`adding_exercise`.
 
     Example:
         >>> adding_exercise.check(lambda x: x[:, :, 0].sum(axis=1))  # doctest: +ELLIPSIS
@@ -86,7 +86,7 @@ class AddingExercise(Exercise):
     def __init__(self):
         super().__init__(
             name="adding_exercise",
-            stem="33_exercise_adding_problem",
+            stem="34_exercise_adding_problem",
             expected=(
                 "assign your trained Keras model (its input: sequences of shape "
                 f"(batch, {ADDING_TIMESTEPS}, 2); its output: sums of shape (batch, 1))"
@@ -94,7 +94,7 @@ class AddingExercise(Exercise):
             usage="adding_exercise.check(adding_model)",
             hints=(
                 ("Lesson 14 showed that a SimpleRNN stays at the 'always predict the mean' baseline on the "
-                 "adding problem while an LSTM learns it, and lesson 32 put the GRU next to both. A gated layer "
+                 "adding problem while an LSTM learns it, and lesson 33 put the GRU next to both. A gated layer "
                  "is what you need: keras.layers.GRU or keras.layers.LSTM. The check feeds your model "
                  f"sequences of ADDING_TIMESTEPS = {ADDING_TIMESTEPS} steps with 2 features (value, marker) "
                  "and wants one number per sequence, so end with Dense(1) and train on the mean squared error."),

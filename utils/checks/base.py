@@ -617,7 +617,7 @@ def forecasts_of(
     """Call a model that gives one number per input sequence, and check what comes back.
 
     The one-step forecasters of exercises 22 and 25 give one forecast per
-    window; the adding problem's model (exercise 33) gives one sum per sequence.
+    window; the adding problem's model (exercise 34) gives one sum per sequence.
 
     Args:
         predict: Maps inputs ``(n, steps, features)`` to ``n`` numbers.
