@@ -204,3 +204,12 @@ def test_an_exercise_notebook_without_a_check_is_an_error(tmp_path, monkeypatch)
     (tmp_path / "notebooks" / "99_exercise_unchecked.ipynb").write_text("{}")
     with pytest.raises(ValueError, match=re.escape("99_exercise_unchecked.ipynb")):
         course_map.checked_exercises()
+
+
+def test_the_instructor_guide_keeps_a_learning_objective_that_wraps_onto_two_lines():
+    course_map = load_course_map()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# 99 · A lesson\n\n## Learning objectives\n\n- Time a step, and\n  compare it with a matmul.\n"
+        "- Read the source.\n\nPrerequisites: none.\n\n## Setup\n"
+    )])
+    assert course_map.learning_objectives(nb) == ["Time a step, and compare it with a matmul.", "Read the source."]

@@ -109,7 +109,17 @@ def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "## Learning objectives" in cell.source:
             section = cell.source.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]
-            return [line[2:].strip() for line in section.splitlines() if line.startswith("- ")]
+            bullets: list[str] = []
+            in_bullet = False
+            for line in section.splitlines():
+                if line.startswith("- "):
+                    bullets.append(line[2:].strip())
+                    in_bullet = True
+                elif in_bullet and line.strip():
+                    bullets[-1] += " " + line.strip()  # a bullet wrapped onto the next line
+                else:
+                    in_bullet = False  # a blank line ends it
+            return bullets
     return []
 
 
