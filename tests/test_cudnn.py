@@ -1,6 +1,8 @@
 """cudnn_eligibility: one test per condition of the installed Keras source, and clear errors."""
 
 import importlib
+import inspect
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
@@ -170,3 +172,34 @@ def test_mask_of_wrong_shape_raises_value_error():
 def test_mask_of_wrong_values_raises_value_error():
     with pytest.raises(ValueError, match="booleans"):
         cudnn_eligibility(keras.layers.LSTM(4), mask=np.array([[0.5, 1.0]]))
+
+
+# What the module docstring says Keras does on a GPU, pinned to the installed source where a CPU can check it.
+
+
+@pytest.mark.skipif(bool(tf.config.list_logical_devices("GPU")), reason="on a GPU this layer runs cuDNN")
+@pytest.mark.parametrize("kind", LAYERS)
+def test_use_cudnn_true_raises_where_cudnn_cannot_run(kind):
+    with pytest.raises(ValueError, match="use_cudnn=True was specified, but cuDNN is not supported"):
+        LAYERS[kind](4, use_cudnn=True)(np.zeros((2, 3, 1), dtype="float32"))
+
+
+@pytest.mark.parametrize(("kwargs", "jit_kept"), [({}, False), ({"recurrent_dropout": 0.2}, False),
+                                                  ({"use_cudnn": False}, True), ({"activation": "relu"}, True)])
+def test_a_gpu_turns_jit_compile_off_for_a_cudnn_ready_layer(monkeypatch, kwargs, jit_kept):
+    monkeypatch.setattr(keras_tf_rnn, "_is_gpu_available", lambda: True)  # what cudnn_ok asks last
+    model = keras.Sequential([keras.Input((3, 1)), keras.layers.LSTM(4, **kwargs), keras.layers.Dense(1)])
+    with pytest.warns(UserWarning, match="Proceeding with `jit_compile=False`") if not jit_kept else nullcontext():
+        model.compile(optimizer="adam", loss="mse", jit_compile=True)
+    assert model.layers[0].supports_jit is jit_kept and model.jit_compile is jit_kept
+
+
+def test_the_mask_assertion_raises_at_once_eagerly_but_only_when_a_graph_runs():
+    left_padded = tf.constant([[False, True, True], [True, True, True]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="does not correspond to right-padded sequences"):
+        keras_tf_rnn._assert_valid_mask(left_padded)
+    traced = tf.function(keras_tf_rnn._assert_valid_mask).get_concrete_function(left_padded)  # no error here
+    keras_tf_rnn._assert_valid_mask(tf.constant([[True, True, False]]))  # right-padded: passes
+    assert traced is not None
+    source = inspect.getsource(keras_tf_rnn.lstm)
+    assert "except tf.errors.InvalidArgumentError:" in source and "raise NotImplementedError" in source

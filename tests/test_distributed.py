@@ -1,7 +1,7 @@
 """utils.distributed: ports on loopback only, TF_CONFIG per worker, workers always stopped, clear errors.
 
-The worker programs here are one-line Python commands, so these tests take seconds; lesson 53 runs the real
-two-worker training (and `make test` runs the lesson).
+The worker programs here are one-line Python commands, so these tests take seconds; lesson 54 runs the real
+two-worker training, with `--try-fit` (and `make test` runs the lesson).
 """
 
 import os
@@ -19,7 +19,9 @@ from utils.distributed import (
     make_regression_data,
     make_tf_config,
     run_workers,
+    short_error,
     train_with_strategy,
+    try_fit_under,
     worker_command,
 )
 
@@ -175,6 +177,43 @@ def test_worker_command_and_data():
     assert x.shape == (4, 3, 1) and y.shape == (4, 1)
 
 
+def test_worker_command_asks_for_the_fit_attempt_only_when_told():
+    assert "--try-fit" not in worker_command(8, python="py")
+    assert worker_command(8, python="py", try_fit=True)[-1] == "--try-fit"
+    with pytest.raises(TypeError, match="try_fit must be True or False; received 'yes'"):
+        worker_command(8, try_fit="yes")
+
+
+def test_short_error_cuts_the_printout_of_a_distributed_value_to_one_line():
+    batch = "\n".join(["array([[[ 1.25730217e-01],", "        [-1.32104859e-01]]], dtype=float32)>"])
+    error = ValueError(f"Attempt to convert a value (PerReplica:{{\n  0: <tf.Tensor: shape=(32, 20, 1), numpy=\n{batch}\n}}) "
+                       "with an unsupported type (<class 'PerReplica'>) to a Tensor.")
+    assert short_error(error) == ("ValueError: Attempt to convert a value (PerReplica:{…}) with an unsupported type "
+                                  "(<class 'PerReplica'>) to a Tensor.")
+    assert short_error(RuntimeError("first line\nsecond line")) == "RuntimeError: first line"
+    assert short_error(KeyError()) == "KeyError"
+    assert short_error(ValueError("x" * 500), max_chars=40) == "ValueError: " + "x" * 27 + "…"
+    assert len(short_error(ValueError("x" * 500), max_chars=40)) == 40
+
+
+@pytest.mark.parametrize(("args", "error", "match"), [
+    (("not an exception",), TypeError, "error must be an exception; received 'not an exception'"),
+    ((ValueError("x"), 5), ValueError, "max_chars must be >= 20"),
+    ((ValueError("x"), 30.0), TypeError, "max_chars must be a whole number"),
+])
+def test_short_error_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        short_error(*args)
+
+
+def test_try_fit_under_refuses_what_is_not_a_strategy_before_importing_tensorflow():
+    x, y = make_regression_data(8, timesteps=3)
+    with pytest.raises(TypeError, match=r"strategy must be a tf\.distribute strategy; received None"):
+        try_fit_under(None, x, y)
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        try_fit_under(FakeStrategy(), x, y, batch_size=0)
+
+
 def pid_alive(pid: int) -> bool:
     """True while a process with this id exists and is not a zombie."""
     try:
@@ -186,3 +225,16 @@ def pid_alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_try_fit_under_one_device_reports_no_error_and_restores_traceback_filtering():
+    from utils import import_tensorflow_quietly
+
+    tf = import_tensorflow_quietly()
+    import keras
+
+    x, y = make_regression_data(16, timesteps=3)
+    assert keras.config.is_traceback_filtering_enabled()
+    assert try_fit_under(tf.distribute.get_strategy(), x, y, batch_size=8, units=2) == {"fit_error": None,
+                                                                                          "fit_error_at": None}
+    assert keras.config.is_traceback_filtering_enabled()

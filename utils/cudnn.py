@@ -21,12 +21,31 @@ functions ``cudnn_ok``, ``_do_lstm_arguments_support_cudnn``,
 6. ``use_bias`` is ``True``;
 7. for ``GRU`` only: ``reset_after`` is ``True``;
 8. if the input carries a mask: every sequence is strictly right-padded (real
-   steps first, padding after) and no sequence is masked entirely. Keras does
-   not fall back here: on a GPU the cuDNN path stops with an error that tells
-   you to pass ``use_cudnn=False``.
+   steps first, padding after) and no sequence is masked entirely.
 
 And TensorFlow must see a GPU. The function reports that separately, so you can
 check a layer on a laptop before you send it to a GPU machine.
+
+What Keras does when a condition fails, on a machine with a GPU (lesson 53
+prints what a CPU can show of it):
+
+* conditions 2 to 7 fail: the layer runs the generic loop, without a message;
+  ``use_cudnn=True`` turns that into a ``ValueError`` (``LSTM.inner_loop`` and
+  ``GRU.inner_loop``), on a machine without a GPU too;
+* condition 8 fails: Keras checks the mask only while the layer runs on the
+  cuDNN path, with a ``tf.Assert`` (``_assert_valid_mask``). Run eagerly, the
+  failed assertion raises inside ``lstm``/``gru``, which turn it into
+  ``NotImplementedError``, and the layer falls back to the generic loop
+  silently (a ``ValueError`` with ``use_cudnn=True``). Inside a graph (``fit``,
+  ``evaluate``, ``predict`` or any ``tf.function``) the assertion only fails
+  when the graph runs, after that ``try`` has been left, so you get an
+  ``InvalidArgumentError`` whose message tells you to pass ``use_cudnn=False``.
+
+And one more effect of a GPU: a layer whose activations, ``unroll`` and
+``use_bias`` allow cuDNN sets ``supports_jit = False`` when it is created
+(``LSTM.__init__``; ``recurrent_dropout`` is not looked at there), so
+``compile(jit_compile=True)`` goes on with ``jit_compile=False`` and only a
+``UserWarning``. ``use_cudnn=False`` keeps XLA.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Train one Keras model on several devices and on several worker processes.
 
-Why this module exists: lesson 53 shows that the same model code runs on one
+Why this module exists: lesson 54 shows that the same model code runs on one
 device, on two devices of one machine (``tf.distribute.MirroredStrategy``) and
 on two worker processes that talk over the network
 (``tf.distribute.MultiWorkerMirroredStrategy``). The workers are separate
@@ -20,7 +20,10 @@ it trains alone)::
     python -m utils.distributed --steps 8
 
 It prints one JSON line: the loss after each step and a checksum of the final
-weights. ``import utils.distributed`` does not import TensorFlow; the training
+weights. With ``--try-fit`` the worker then also tries ``model.fit`` under the
+same strategy once and reports the error it raises (Keras 3.15's ``fit`` stops
+under ``MultiWorkerMirroredStrategy`` with two workers; see
+:func:`try_fit_under`). ``import utils.distributed`` does not import TensorFlow; the training
 functions import it when called.
 """
 
@@ -30,6 +33,7 @@ import argparse
 import ipaddress
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -45,7 +49,9 @@ __all__ = [
     "make_regression_data",
     "make_tf_config",
     "run_workers",
+    "short_error",
     "train_with_strategy",
+    "try_fit_under",
     "worker_command",
 ]
 
@@ -71,7 +77,7 @@ def free_loopback_ports(count: int) -> list[int]:
     Each port is found by binding a socket to port 0 on the loopback address
     (the system picks a free one); all sockets stay open until every port is
     known, so the ports are distinct, and are closed before returning so the
-    workers can bind them. Lesson 53 uses it through :func:`run_workers`.
+    workers can bind them. Lesson 54 uses it through :func:`run_workers`.
 
     Args:
         count: How many ports (one per worker).
@@ -148,7 +154,7 @@ def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> di
     ``MultiWorkerMirroredStrategy`` reads this JSON from the environment
     variable ``TF_CONFIG``: the same cluster list for every worker, and a
     different ``task`` index for each. Worker 0 is the *chief*, the one that
-    writes checkpoints and logs on a real cluster. Lesson 53 introduces it.
+    writes checkpoints and logs on a real cluster. Lesson 54 introduces it.
 
     Args:
         ports: One port per worker.
@@ -193,28 +199,36 @@ def make_tf_config(ports: Sequence[int], index: int, host: str = LOOPBACK) -> di
     }
 
 
-def worker_command(steps: int = 8, batch_size: int = 64, python: str | None = None) -> list[str]:
+def worker_command(steps: int = 8, batch_size: int = 64, python: str | None = None, try_fit: bool = False) -> list[str]:
     """The command line that starts one training worker of this module (see :func:`main`).
 
     Args:
         steps: Training steps.
         batch_size: The global batch size; it must divide between all replicas.
         python: The Python interpreter; this one by default.
+        try_fit: After training, also try ``model.fit`` once under the same
+            strategy and report its error (see :func:`try_fit_under`).
 
     Returns:
         The command as a list, for :func:`run_workers`.
 
     Raises:
-        TypeError: If ``steps`` or ``batch_size`` is not a whole number.
+        TypeError: If ``steps`` or ``batch_size`` is not a whole number, or ``try_fit`` is not a bool.
         ValueError: If one of them is < 1.
 
     Example:
         >>> worker_command(steps=4, python="python")
         ['python', '-m', 'utils.distributed', '--steps', '4', '--batch-size', '64']
+        >>> worker_command(steps=4, python="python", try_fit=True)[-1]
+        '--try-fit'
     """
     _check_count("steps", steps)
     _check_count("batch_size", batch_size)
-    return [python or sys.executable, "-m", "utils.distributed", "--steps", str(steps), "--batch-size", str(batch_size)]
+    if not isinstance(try_fit, bool):
+        raise TypeError(f"try_fit must be True or False; received {try_fit!r} of type {type(try_fit).__name__}.")
+    command = [python or sys.executable, "-m", "utils.distributed", "--steps", str(steps), "--batch-size",
+               str(batch_size)]
+    return [*command, "--try-fit"] if try_fit else command
 
 
 def _tail(path: str) -> str:
@@ -245,7 +259,7 @@ def run_workers(
     standard output. The function waits at most ``timeout_s`` seconds in all;
     whatever happens (a worker fails, the time runs out, you interrupt the
     kernel), it kills and reaps every worker before it returns or raises.
-    Lesson 53 introduces it.
+    Lesson 54 introduces it.
 
     Args:
         num_workers: How many worker processes.
@@ -391,7 +405,7 @@ def train_with_strategy(
     strategy, ``MirroredStrategy`` and ``MultiWorkerMirroredStrategy``. The
     batches are taken in order (no shuffle) and each global batch is split
     between the replicas (``AutoShardPolicy.DATA``), so every strategy sees
-    the same data. Lesson 53 introduces it.
+    the same data. Lesson 54 introduces it.
 
     Args:
         strategy: A ``tf.distribute`` strategy (``tf.distribute.get_strategy()``
@@ -460,11 +474,102 @@ def train_with_strategy(
     return {"losses": losses, "weights_sum": weights_sum, "replicas": int(strategy.num_replicas_in_sync)}
 
 
+def short_error(error: BaseException, max_chars: int = 300) -> str:
+    """``"TypeName: message"`` on one line, with the printout of a distributed value cut to ``{…}``.
+
+    TensorFlow's messages about a ``PerReplica`` value print every tensor it
+    holds (a whole batch of numbers); a worker reports its error in one JSON
+    line, so the printout is cut and the message kept to its first line.
+
+    Args:
+        error: The exception.
+        max_chars: The longest result; a longer one ends with ``…``.
+
+    Returns:
+        The short message.
+
+    Raises:
+        TypeError: If ``error`` is not an exception or ``max_chars`` not a whole number.
+        ValueError: If ``max_chars`` < 20.
+
+    Example:
+        >>> error = ValueError("Attempt to convert a value (PerReplica:{\\n  0: <tf.Tensor: numpy=\\narray([1.])>\\n}) to a Tensor.")
+        >>> short_error(error)
+        'ValueError: Attempt to convert a value (PerReplica:{…}) to a Tensor.'
+    """
+    if not isinstance(error, BaseException):
+        raise TypeError(f"error must be an exception; received {error!r} of type {type(error).__name__}.")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int):
+        raise TypeError(f"max_chars must be a whole number; received {max_chars!r} of type {type(max_chars).__name__}.")
+    if max_chars < 20:
+        raise ValueError(f"max_chars must be >= 20 to keep the error's name; received max_chars={max_chars}.")
+    message = re.sub(r"(PerReplica|Mirrored|DistributedValues):\{.*?\n\}", r"\1:{…}", str(error), flags=re.S)
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+
+def try_fit_under(strategy: Any, x, y, batch_size: int = 64, units: int = 8, seed: int = 42) -> dict[str, Any]:
+    """Try one epoch of ``model.fit`` under ``strategy``; report whether it ran, and the error if not.
+
+    With Keras 3.15 and two workers under ``MultiWorkerMirroredStrategy``,
+    ``fit`` stops before its first step: ``_maybe_symbolic_build`` in
+    ``keras/src/backend/tensorflow/trainer.py`` averages the first batch over
+    the replicas with ``strategy.reduce("MEAN", ...)``, and that reduction
+    cannot convert the batch's ``PerReplica`` value (keras-team/keras issue
+    20585 tracks ``fit`` under this strategy). Lesson 54 shows the error once,
+    which is why :func:`train_with_strategy` uses a custom loop.
+
+    Args:
+        strategy: A ``tf.distribute`` strategy.
+        x: Inputs, shape ``(samples, timesteps, features)``.
+        y: Targets, shape ``(samples, 1)``.
+        batch_size: The global batch size.
+        units: LSTM units.
+        seed: Seed of the initial weights.
+
+    Returns:
+        ``{"fit_error": None, "fit_error_at": None}`` when ``fit`` ran, else the
+        error as :func:`short_error` writes it and the innermost Keras function
+        it came through (``"keras/src/...py:function"``).
+
+    Raises:
+        TypeError, ValueError: As :func:`train_with_strategy` for bad arguments.
+    """
+    _check_strategy(strategy)
+    _check_count("batch_size", batch_size)
+    _check_count("units", units)
+    x, y = _check_data(x, "x"), _check_data(y, "y")
+    import traceback
+
+    import keras
+    import tensorflow as tf
+
+    with strategy.scope():
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.LSTM(units), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+    filtering = keras.config.is_traceback_filtering_enabled()
+    keras.config.disable_traceback_filtering()  # keep Keras' own frames, to name the function that raised
+    try:
+        model.fit(dataset, epochs=1, shuffle=False, verbose=0)
+    except Exception as error:  # report whatever fit raises; the worker itself goes on
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/keras/src/" in frame.filename]
+        where = (f"keras/src/{frames[-1].filename.split('/keras/src/')[-1]}:{frames[-1].name}" if frames else None)
+        return {"fit_error": short_error(error), "fit_error_at": where}
+    finally:
+        if filtering:
+            keras.config.enable_traceback_filtering()
+    return {"fit_error": None, "fit_error_at": None}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Train as one worker of the cluster in ``TF_CONFIG`` (alone without it); print one JSON line."""
     parser = argparse.ArgumentParser(prog="python -m utils.distributed", description=main.__doc__)
     parser.add_argument("--steps", type=int, default=8, help="training steps (default 8)")
     parser.add_argument("--batch-size", type=int, default=64, help="global batch size (default 64)")
+    parser.add_argument("--try-fit", action="store_true", help="then try model.fit once and report its error")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
@@ -478,6 +583,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = train_with_strategy(strategy, x, y, steps=args.steps, batch_size=args.batch_size)
     task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
     result.update(index=task.get("index", 0), seconds=round(time.perf_counter() - started, 2))
+    if args.try_fit:
+        result.update(try_fit_under(strategy, x, y, batch_size=args.batch_size))
     print(json.dumps(result), flush=True)
     return 0
 

@@ -127,7 +127,7 @@ def import_tensorflow_quietly(*, cpu_devices: int | None = None) -> ModuleType:
     Args:
         cpu_devices: Split the CPU into this many *logical* devices, so that
             ``tf.distribute.MirroredStrategy`` has several replicas on a
-            laptop (lesson 53). TensorFlow allows the split only before its
+            laptop (lesson 54). TensorFlow allows the split only before its
             first operation, so it happens here, on the way in. ``None``
             (the default) leaves the one CPU device alone.
 
