@@ -112,7 +112,7 @@ class AddingExercise(Exercise):
                  "model = keras.Sequential([keras.Input(shape=(ADDING_TIMESTEPS, 2)), keras.layers.GRU(16),\n"
                  "                          keras.layers.Dense(1)])\n"
                  "model.compile(optimizer=keras.optimizers.Adam(0.01, clipnorm=1.0), loss='mse')\n"
-                 "model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=30, batch_size=32,\n"
+                 "model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=20, batch_size=32,\n"
                  "          callbacks=[keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)],\n"
                  "          verbose=0)\n"
                  "adding_model = model"),
