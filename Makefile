@@ -33,11 +33,13 @@ CHROMIUM ?= /usr/bin/chromium
 # Extra arguments, e.g.  make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"
 #                        make test PYTEST_ARGS="tests/test_lstm_numpy.py"
 #                        make slides SLIDES_ARGS="--no-execute notebooks/12_keras_lstm_layer.ipynb"
+#                        make book BOOK_ARGS="notebooks/00_start_here.ipynb notebooks/11_lstm_cell_from_equations.ipynb"
 LAB_ARGS    ?=
 PYTEST_ARGS ?=
 SLIDES_ARGS ?=
+BOOK_ARGS   ?=
 
-.PHONY: help setup chromium lab test benchmark exercises clean-notebooks slides
+.PHONY: help setup chromium lab test benchmark exercises clean-notebooks slides book
 
 help:
 	@echo "make lab              set up .venv and open the course in JupyterLab"
@@ -46,6 +48,7 @@ help:
 	@echo "make exercises        generate the exercise notebooks in notebooks/ from solutions/"
 	@echo "make clean-notebooks  strip outputs from notebooks before committing"
 	@echo "make slides           build reveal.js slides of every lesson into tools/build/slides/ (work offline)"
+	@echo "make book             build the course as an HTML book with every output into tools/build/book/ (reads offline)"
 
 $(STAMP): requirements.txt pyproject.toml tools/jupyterlab/lstm-course.json
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "The course needs Python 3.11 to 3.13 (3.11 recommended); $(PYTHON) is %d.%d. Run: make PYTHON=/path/to/python3.11 ..." % v)'
@@ -98,3 +101,12 @@ clean-notebooks: $(STAMP)
 # so the slides present with no network; see tools/build_slides.py.
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py $(SLIDES_ARGS)
+
+# The course as a static HTML book (every notebook and solution with its outputs, the
+# instructor guide, the data sources, search, each notebook's slides) into
+# tools/build/book/ (gitignored), configured in tools/book/conf.py. Notebooks run in fresh
+# kernels only when their code changed since the last build (tools/build/book-cache/,
+# one cache per requirements.txt); MathJax comes from the npm registry once, pinned and
+# SHA-512 checked, so the book reads with no network; see tools/build_book.py.
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py $(BOOK_ARGS)

@@ -29,6 +29,7 @@ import importlib.util
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -41,6 +42,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT, _load_tool
 from tests.test_browser import CHROMIUM_ARGS, find_chromium
+from tests.test_repo import make_dry_run
 
 NOTEBOOKS = ("notebooks/00_start_here.ipynb", "notebooks/11_lstm_cell_from_equations.ipynb")
 LESSON = "notebooks/11_lstm_cell_from_equations"  # many equations, five figures
@@ -92,6 +94,19 @@ def pages(site: Path) -> list[Path]:
 # The build and its pages, without a browser
 # ---------------------------------------------------------------------------
 
+def test_make_book_sets_up_and_builds_into_gitignored_folders():
+    recipe = make_dry_run("book", "BOOK_ARGS=")
+    assert "pip install -r requirements.txt" in recipe
+    assert recipe.strip().splitlines()[-1].strip() == ".venv/bin/python tools/build_book.py"
+    assert "make book" in make_dry_run("help")
+    built = ["tools/build/book/index.html", "tools/build/book-work/src/index.md", "tools/build/book-cache/x.db",
+             "tools/build/jupyter_execute/x.png", "tools/build/npm/mathjax-3.2.2.tgz"]
+    assert build_book.DEFAULT_OUT.parent == REPO_ROOT / "tools" / "build"
+    if (REPO_ROOT / ".git").exists() and shutil.which("git"):
+        for path in built:
+            assert subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO_ROOT).returncode == 0, path
+
+
 def test_the_build_runs_each_notebook_once_then_takes_it_from_the_cache(book):
     assert "2 of 2 notebooks to run in fresh kernels, 0 from the cache" in book.first.stdout, book.first.stdout
     for number, notebook in enumerate(NOTEBOOKS, start=1):
@@ -130,6 +145,26 @@ def test_the_cache_matches_code_not_prose_and_follows_requirements(book, tmp_pat
     assert build_book.cache_dir(tmp_path / "cache", requirements) != before
     assert build_book.cache_dir(tmp_path / "cache").name == f"requirements-{build_book.cache_key()}"
     assert book.cache.parent == book.root / "cache" and book.cache.name.startswith("requirements-")
+
+
+def test_a_notebook_runs_in_its_own_folder_and_a_failing_one_is_reported(tmp_path):
+    from jupyter_cache import get_cache
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    works, fails = folder / "works.ipynb", folder / "fails.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")],
+                                            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                     "language": "python"}}), works)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), fails)
+    cache = tmp_path / "cache"
+    _, error = build_book.execute(works, cache, timeout=120)
+    assert error is None, error
+    _, executed = get_cache(str(cache)).merge_match_into_notebook(nbformat.read(works, as_version=4))
+    assert executed.cells[0].outputs[0]["text"].strip() == str(folder)
+    _, error = build_book.execute(fails, cache, timeout=120)
+    assert error and "ZeroDivisionError" in error
+    assert build_book.cached([works, fails], cache) == {works: True, fails: False}
 
 
 def test_every_notebook_has_a_page_linking_to_the_notebook_and_its_slides(book):
@@ -186,6 +221,32 @@ def test_the_site_check_finds_nothing_in_the_book_and_finds_what_it_should(book,
     for text in expected:
         assert any(text in problem for problem in problems), (text, problems)
     assert len(problems) == len(expected), problems  # the SVG's namespace and keras.io are no problem
+
+
+def test_a_full_build_forgets_renamed_notebooks_and_old_requirements(tmp_path):
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    site, cache_root = tmp_path / "site", tmp_path / "cache"
+    kept, renamed = REPO_ROOT / NOTEBOOKS[0], "32_lstm_family"
+    for path in (f"notebooks/{kept.stem}.html", f"notebooks/{renamed}.html", f"_sources/notebooks/{renamed}.ipynb",
+                 f"slides/{kept.stem}.slides.html", f"slides/{renamed}.slides.html"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text("<html></html>")
+    current, old = build_book.cache_dir(cache_root), cache_root / "requirements-0123456789abcdef"
+    old.mkdir(parents=True)
+    cache = get_cache(str(current))
+    for nb in (nbformat.read(kept, as_version=4), nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])):
+        cache.cache_notebook_bundle(CacheBundleIn(nb, "x.ipynb"), check_validity=False, overwrite=True)
+
+    removed = build_book.prune(site, [kept], cache_root, current)
+
+    assert f"notebooks/{renamed}.html" in removed and f"slides/{renamed}.slides.html" in removed, removed
+    assert sorted(path.name for path in (site / "notebooks").iterdir()) == [f"{kept.stem}.html"]
+    assert not (site / "_sources" / "notebooks" / f"{renamed}.ipynb").exists()
+    assert (site / "slides" / f"{kept.stem}.slides.html").is_file() and not old.exists() and current.is_dir()
+    assert len(cache.list_cache_records()) == 1
+    assert build_book.cached([kept], current) == {kept: True}
 
 
 def test_progress_lines_are_shown_in_their_final_state():

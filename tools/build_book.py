@@ -64,6 +64,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -263,33 +264,35 @@ def guide_page(readme: str) -> str:
     ])
 
 
-def _write_if_changed(path: Path, data: bytes, mtime: float | None = None) -> None:
-    """Write a file only when its content changes, so that Sphinx rereads only what changed."""
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write a file only when its content changes, so that Sphinx rereads only what changed; True if written."""
     if path.is_file() and path.read_bytes() == data:
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
+    return True
 
 
-def write_sources(work: Path, notebooks: list[Path]) -> Path:
-    """``<work>/src``: the front page, the instructor guide, the notebooks and the data page, nothing else."""
+def write_sources(work: Path, notebooks: list[Path], ran: list[Path] = ()) -> Path:
+    """``<work>/src``: the front page, the instructor guide, the notebooks and the data page, nothing else.
+
+    The copies of the notebooks in ``ran`` (run in this build) are marked as changed, so that Sphinx reads
+    their new outputs even when their text is the same (after a change of requirements.txt, for example).
+    """
     src = src_dir(work)
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     wanted = {
         src / "index.md": index_page(notebooks, readme).encode(),
         src / "instructor-guide.md": guide_page(readme).encode(),
+        src / "data" / "README.md": (REPO_ROOT / "data" / "README.md").read_bytes(),
     }
+    wanted.update({src / f"{docname(notebook)}.ipynb": notebook.read_bytes() for notebook in notebooks})
     for path, data in wanted.items():
         _write_if_changed(path, data)
-    copies = {src / "data" / "README.md": REPO_ROOT / "data" / "README.md"}
-    copies.update({src / f"{docname(notebook)}.ipynb": notebook for notebook in notebooks})
-    for copy, original in copies.items():
-        _write_if_changed(copy, original.read_bytes(), original.stat().st_mtime)
-    keep = set(wanted) | set(copies)
+    for notebook in ran:
+        os.utime(src / f"{docname(notebook)}.ipynb")
     for path in sorted(src.rglob("*"), reverse=True):  # what an earlier build put there and this one does not
-        if path.is_symlink() or (path.is_file() and path not in keep):
+        if path.is_symlink() or (path.is_file() and path not in wanted):
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
@@ -339,8 +342,8 @@ def execute(notebook: Path, cache_path: Path, timeout: int) -> tuple[float, str 
     return result.time, None
 
 
-def run_missing(notebooks: list[Path], cache_path: Path, timeout: int) -> tuple[list[Path], list[str]]:
-    """Run the notebooks the cache lacks, one at a time; (the notebooks now in the cache, failures)."""
+def run_missing(notebooks: list[Path], cache_path: Path, timeout: int) -> tuple[list[Path], list[Path], list[str]]:
+    """Run the notebooks the cache lacks, one at a time; (the notebooks now in the cache, those run, failures)."""
     found = cached(notebooks, cache_path)
     to_run = [notebook for notebook in notebooks if not found[notebook]]
     print(f"{len(to_run)} of {len(notebooks)} notebooks to run in fresh kernels, "
@@ -354,7 +357,7 @@ def run_missing(notebooks: list[Path], cache_path: Path, timeout: int) -> tuple[
             failures.append(f"{docname(notebook)}.ipynb failed, so it is not in the book:\n{error}")
         print(f"{step}: {'FAILED' if error else 'ok'}, {seconds:.1f} s", flush=True)
     found = cached(notebooks, cache_path)
-    return [notebook for notebook in notebooks if found[notebook]], failures
+    return [notebook for notebook in notebooks if found[notebook]], [nb for nb in to_run if found[nb]], failures
 
 
 # --------------------------------------------------------------------------
@@ -408,31 +411,50 @@ def _fix_deck_links(deck: Path, out: Path) -> None:
     deck.write_text(_LINK.sub(replace, deck.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def build_decks(notebooks: list[Path], out: Path, cache_path: Path, npm_cache: Path) -> list[str]:
-    """Every notebook's slides in ``<out>/slides/``, from its executed copy in the cache; the problems found."""
+def build_decks(notebooks: list[Path], out: Path, work: Path, cache_path: Path, npm_cache: Path) -> list[str]:
+    """Every notebook's slides in ``<out>/slides/``, from its executed copy in the cache; the problems found.
+
+    A deck is converted again only when its notebook, its executed copy, the slide tools or the book's list
+    of notebooks changed (``<work>/slides.json`` remembers what each deck was built from).
+    """
     import nbformat
     from jupyter_cache import get_cache
 
     slides = out / "slides"
     build_slides.install_assets(slides, npm_cache)
     cache = get_cache(str(cache_path))
-    exporter = build_slides.make_exporter()
-    problems = []
-    decks = []
+    exporter = None
+    stamps_file = Path(work) / "slides.json"
+    stamps = json.loads(stamps_file.read_text()) if stamps_file.is_file() else {}
+    tools = hashlib.sha256(b"".join(path.read_bytes() for path in (TOOLS / "build_slides.py", Path(__file__))))
+    tools.update(" ".join(sorted(docname(nb) for nb in notebooks)).encode())
+    problems, rebuilt = [], []
     for notebook in notebooks:
         try:
-            _, executed = cache.merge_match_into_notebook(nbformat.read(notebook, as_version=4))
+            record = cache.match_cache_notebook(nbformat.read(notebook, as_version=4))
         except KeyError:
             problems.append(f"{docname(notebook)}: no executed copy in the cache, so no slides")
             continue
+        deck = slides / f"{notebook.stem}.slides.html"
+        made_from = [hashlib.sha256(notebook.read_bytes()).hexdigest(), str(cache_path), str(record.pk),
+                     record.created.isoformat(), tools.hexdigest()]  # its prose, its run, the tools
+        stamp = hashlib.sha256(" ".join(made_from).encode()).hexdigest()
+        if deck.is_file() and stamps.get(deck.name) == stamp:
+            continue
+        _, executed = cache.merge_match_into_notebook(nbformat.read(notebook, as_version=4))
+        exporter = exporter or build_slides.make_exporter()
         body, _ = exporter.from_notebook_node(build_slides.slide_layout(executed),
                                               resources={"metadata": {"name": notebook.stem}})
-        deck = slides / f"{notebook.stem}.slides.html"
         deck.write_text(build_slides.link_lessons_to_slides(build_slides.drop_repeated_ids(body)), encoding="utf-8")
-        decks.append(deck)
-    for deck in decks:
+        rebuilt.append(deck)
+        stamps[deck.name] = stamp
+    for deck in rebuilt:  # once every deck is there
         _fix_deck_links(deck, out)
-        problems += [f"slides/{deck.name}: {problem}" for problem in build_slides.check_deck(deck)]
+    stamps_file.write_text(json.dumps(stamps, indent=1, sort_keys=True))
+    for notebook in notebooks:
+        deck = slides / f"{notebook.stem}.slides.html"
+        if deck.is_file():
+            problems += [f"slides/{deck.name}: {problem}" for problem in build_slides.check_deck(deck)]
     build_slides.write_index(slides)
     return problems
 
@@ -630,9 +652,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot fetch MathJax for the book: {error}", file=sys.stderr)
         return 2
 
-    in_book, problems = run_missing(notebooks, cache_path, args.timeout)
+    in_book, ran_now, problems = run_missing(notebooks, cache_path, args.timeout)
     ran = time.perf_counter()
-    src = write_sources(work, in_book)
+    src = write_sources(work, in_book, ran_now)
     status = run_sphinx(src, out, work, {
         "nb_execution_cache_path": str(cache_path),
         "nb_execution_timeout": args.timeout,
@@ -644,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = time.perf_counter()
     if not args.no_slides:
         try:
-            problems += build_decks(in_book, out, cache_path, args.npm_cache)
+            problems += build_decks(in_book, out, work, cache_path, args.npm_cache)
         except (build_slides.AssetsUnavailable, build_slides.IntegrityError) as error:
             print(f"Cannot fetch the slides' assets: {error}", file=sys.stderr)
             return 2
