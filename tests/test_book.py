@@ -233,6 +233,10 @@ def test_a_full_build_forgets_renamed_notebooks_and_old_requirements(tmp_path):
                  f"slides/{kept.stem}.slides.html", f"slides/{renamed}.slides.html"):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text("<html></html>")
+    (site / "_images").mkdir()
+    for image in ("shown.png", "unused.png"):
+        (site / "_images" / image).write_bytes(b"")
+    (site / "notebooks" / f"{kept.stem}.html").write_text('<html><img src="../_images/shown.png" alt="a figure"></html>')
     current, old = build_book.cache_dir(cache_root), cache_root / "requirements-0123456789abcdef"
     old.mkdir(parents=True)
     cache = get_cache(str(current))
@@ -245,6 +249,7 @@ def test_a_full_build_forgets_renamed_notebooks_and_old_requirements(tmp_path):
     assert sorted(path.name for path in (site / "notebooks").iterdir()) == [f"{kept.stem}.html"]
     assert not (site / "_sources" / "notebooks" / f"{renamed}.ipynb").exists()
     assert (site / "slides" / f"{kept.stem}.slides.html").is_file() and not old.exists() and current.is_dir()
+    assert sorted(path.name for path in (site / "_images").iterdir()) == ["shown.png"]
     assert len(cache.list_cache_records()) == 1
     assert build_book.cached([kept], current) == {kept: True}
 

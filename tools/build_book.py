@@ -21,7 +21,9 @@ What it does
    jupyter-cache (the cache MyST-NB reads). The cache matches a notebook by its code
    cells and lives in ``tools/build/book-cache/requirements-<hash of
    requirements.txt>/``: editing one lesson re-runs that lesson only, editing only prose
-   re-runs nothing, and a change of the pinned packages re-runs everything. It says
+   re-runs nothing, and a change of the pinned packages re-runs everything. (A change in
+   ``utils/`` or ``data/`` that alters outputs without touching a notebook's code is not
+   seen: delete ``tools/build/book-cache/`` to run everything again.) It says
    which notebook it is on, e.g. ``[3/30] notebooks/14_why_lstm_vanishing_gradients.ipynb
    (running)``, then the result and the time. A notebook that fails is left out of the
    book, and the build fails at the end.
@@ -32,15 +34,18 @@ What it does
    ``data/README.md`` (the data provenance page) in their folders, so that links
    between them resolve (Sphinx follows no symbolic links there). Then runs Sphinx with
    the configuration in ``tools/book/conf.py`` (MyST-NB, the book theme, the local
-   MathJax), which takes every notebook's outputs from the cache. Sphinx rewrites only
-   the pages whose notebook changed.
+   MathJax), which takes every notebook's outputs from the cache. Sphinx rereads only the
+   notebooks that changed or ran (a warning fails the build); MyST-NB writes the figures
+   it extracts into ``jupyter_execute/`` next to the site's folder (``tools/build/``).
 5. Builds every notebook's slides into ``<out>/slides/`` from the executed copies in
    the cache (tools/build_slides.py's layout and template, with its pinned offline
-   assets; nothing runs twice); each page links to its slides and to its notebook.
+   assets; nothing runs twice), converting again only the decks whose notebook or run
+   changed; each page links to its slides and to its notebook.
 6. Checks the site: no page loads anything from outside the folder (a script, style
    sheet, font, image), every local file a page loads or links to exists, every link
    to a section finds it, and every image has alt text. A full build also removes the
-   pages, slides and cached runs of notebooks that no longer exist (renamed lessons).
+   pages, slides, figures and cached runs of notebooks that no longer exist (renamed
+   lessons), figures no page shows any more, and the caches of earlier requirements.
 
 Usage (from the repository root, with the course's virtual environment)
 -----------------------------------------------------------------------
@@ -51,8 +56,9 @@ Usage (from the repository root, with the course's virtual environment)
     # read it: serve the folder, then open http://127.0.0.1:8000/
     python -m http.server --bind 127.0.0.1 --directory tools/build/book
 
-Opening ``tools/build/book/index.html`` as a file works too, except the search page
-(browsers do not let a page loaded from a file read the search index).
+Opening ``tools/build/book/index.html`` as a file works too, but then the search page
+lists the pages it finds without an excerpt of each (a page opened from a file may not
+read another file).
 
 The exit status is 0 when the book was built and passed its checks, 1 when a notebook
 failed or a check found a problem, 2 when MathJax or the slides' assets could not be
@@ -179,6 +185,7 @@ def install_mathjax(work: Path, npm_cache: Path = build_slides.DEFAULT_CACHE) ->
             shutil.copy2(source, target / part)
     shutil.copy2(package / "LICENSE", target / "LICENSE")
     marker.write_text(MATHJAX.integrity + "\n")
+    shutil.rmtree(unpacked)  # the whole package; the tarball stays in the npm cache
     return target
 
 
@@ -580,7 +587,8 @@ def check_site(out: Path) -> list[str]:
 
 
 def prune(out: Path, notebooks: list[Path], cache_root: Path, cache_path: Path) -> list[str]:
-    """Remove pages, slides and cached runs of notebooks not in ``notebooks``, and caches of old requirements."""
+    """Remove the pages, slides, figures and cached runs of notebooks not in ``notebooks`` (and figures no page
+    shows any more), and the caches of earlier requirements; what was removed."""
     import nbformat
     from jupyter_cache import get_cache
 
@@ -601,6 +609,19 @@ def prune(out: Path, notebooks: list[Path], cache_root: Path, cache_path: Path) 
             removed.append(deck.relative_to(out).as_posix())
     if (out / "slides").is_dir():
         build_slides.write_index(out / "slides")
+    # Figures of outputs that changed: Sphinx and MyST-NB name them by their content and never delete one.
+    shown = {Path(urlsplit(src).path).name for page in sorted(out.rglob("*.html"))
+             if page.relative_to(out).parts[0] not in ("slides", "_static") for src, _ in parse_page(page).images}
+    executed = out.parent / "jupyter_execute"  # where MyST-NB writes them first (next to the site, not settable)
+    for folder in (out / "_images", executed):
+        for image in sorted(folder.glob("*")) if folder.is_dir() else []:
+            if image.is_file() and image.name not in shown:
+                image.unlink()
+                removed.append(f"unused figure {image.relative_to(out.parent).as_posix()}")
+    for folder in NOTEBOOK_FOLDERS:
+        for copy in sorted((executed / folder).glob("*.ipynb")):
+            if f"{folder}/{copy.stem}" not in names:
+                copy.unlink()
     for old in sorted(Path(cache_root).glob("requirements-*")):
         if old.resolve() != Path(cache_path).resolve() and old.is_dir():
             shutil.rmtree(old)
@@ -655,12 +676,16 @@ def main(argv: list[str] | None = None) -> int:
     in_book, ran_now, problems = run_missing(notebooks, cache_path, args.timeout)
     ran = time.perf_counter()
     src = write_sources(work, in_book, ran_now)
-    status = run_sphinx(src, out, work, {
-        "nb_execution_cache_path": str(cache_path),
-        "nb_execution_timeout": args.timeout,
-        "html_static_path": [str(static_dir(work))],
-        "course_book_slides": not args.no_slides,
-    })
+    try:
+        status = run_sphinx(src, out, work, {
+            "nb_execution_cache_path": str(cache_path),
+            "nb_execution_timeout": args.timeout,
+            "html_static_path": [str(static_dir(work))],
+            "course_book_slides": not args.no_slides,
+        })
+    except Exception as error:  # Sphinx stopped part-way (an extension, a broken page): report it like a failure
+        print(f"Sphinx stopped: {type(error).__name__}: {error}", file=sys.stderr)
+        status = 1
     if status != 0:
         problems.append(f"Sphinx failed (exit status {status}); see its messages above")
     pages = time.perf_counter()
@@ -670,9 +695,9 @@ def main(argv: list[str] | None = None) -> int:
         except (build_slides.AssetsUnavailable, build_slides.IntegrityError) as error:
             print(f"Cannot fetch the slides' assets: {error}", file=sys.stderr)
             return 2
-    if not args.notebooks:  # the whole course: forget what is no longer in it
-        for removed in prune(out, notebooks, cache_root, cache_path):
-            print(f"removed (no longer in the course): {removed}")
+    if not args.notebooks:  # the whole course: forget what is no longer in it (or failed to run)
+        for removed in prune(out, in_book, cache_root, cache_path):
+            print(f"removed (no longer in the book): {removed}")
     problems += check_site(out)
 
     done = time.perf_counter()
