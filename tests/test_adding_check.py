@@ -3,7 +3,7 @@
 The models here are built by hand instead of trained, so the tests take
 seconds: a one-unit linear SimpleRNN that adds up value times marker solves
 the adding problem exactly, and the wrong answers are that model's cheats
-(no recurrent layer, a recurrent layer that does nothing) and its mistakes
+(no recurrent layer, a recurrent layer that does nothing, or that only scales the answer by a constant) and its mistakes
 (untrained, the wrong length, a value per step).
 """
 
@@ -108,10 +108,34 @@ def test_the_exact_sum_plus_a_small_recurrent_term_fails_the_silence_test(keras,
     assert "for always predicting the mean (1): they keep all of their lead, and more, over always predicting" in out
 
 
+def test_the_exact_sum_times_a_constant_recurrent_output_fails(keras, capsys):
+    """A Lambda computes the sum; a SimpleRNN(1) with zero kernels and bias 0.1 always outputs tanh(0.1); their
+    product, scaled back by a Dense layer, is the exact sum. Silenced, the product is 0, and perturbed, tanh(0.1)
+    moves, so both probes pass; with only the SimpleRNN's input kernel set to zero nothing changes."""
+    inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+    exact = keras.layers.Lambda(lambda x: keras.ops.sum(x[:, :, :1] * x[:, :, 1:], axis=1), output_shape=(1,))(inputs)
+    constant = keras.layers.SimpleRNN(1, kernel_initializer="zeros", recurrent_initializer="zeros",
+                                      bias_initializer=keras.initializers.Constant(0.1))(inputs)
+    undo = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(1 / np.tanh(0.1)),
+                              bias_initializer="zeros")
+    model = keras.Model(inputs, undo(keras.layers.Multiply()([exact, constant])))
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert out.startswith("Not yet: your model is accurate (your model's MSE on 2,000 new sequences")
+    assert "but your answers do not depend on what your SimpleRNN reads from the sequence. With only its input " \
+           "weights (its kernel) set to zero, so that it no longer sees the sequence and gives the same output " \
+           "whatever the input, your answers still score MSE " in out
+    assert "they keep 100% of their lead over always predicting the mean (1)" in out
+    assert "let the recurrent layer read the sequence and compute the answer itself." in out
+
+
 def test_the_exact_model_loses_everything_when_silenced(keras, capsys):
     result, out = run_check(exact_recurrent_model(keras), capsys)
     assert result is True
     assert "with its recurrent layers silenced (weights set to zero) it scores MSE " in out
+    assert "and with only their input weights set to zero, so that they cannot see the sequence, it scores MSE " in out
+    silenced, blind = (float(part.split(",")[0]) for part in out.split("it scores MSE ")[1:])
+    assert min(silenced, blind) > 0.17, "both ways the exact model falls below always predicting the mean"
 
 
 def test_an_untrained_gru_is_no_better_than_the_mean(keras, capsys):

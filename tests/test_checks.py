@@ -63,6 +63,17 @@ def trained(keras, x, y, *layers, epochs=20, seed=0, input_shape=(None, 1)):
     return model
 
 
+def times_a_constant_rnn(keras, inputs, answer):
+    """The multiplicative bypass: ``answer`` (batch, 1), computed by another layer, times a SimpleRNN(1) with zero
+    kernels and bias 0.1, which outputs tanh(0.1) whatever the sequence, scaled back by a Dense layer. Silenced, the
+    product is 0; perturbed, tanh(0.1) moves; yet the answers never need what the SimpleRNN reads."""
+    constant = keras.layers.SimpleRNN(1, kernel_initializer="zeros", recurrent_initializer="zeros",
+                                      bias_initializer=keras.initializers.Constant(0.1))(inputs)
+    undo = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(1 / np.tanh(0.1)),
+                              bias_initializer="zeros")
+    return undo(keras.layers.Multiply()([answer, constant]))
+
+
 # --- Shared behaviour ---------------------------------------------------------------------
 
 
@@ -275,6 +286,45 @@ def test_answers_change_is_zero_for_a_function_that_ignores_the_model(keras):
     assert Exercise.answers_change(lambda: before[:1], before, model) == math.inf
 
 
+def recurrent_zoo(keras):
+    """An LSTM, a Bidirectional GRU and an RNN of two stacked cells in a row, each kind of recurrent layer, with
+    random weights and biases (Keras starts most biases at zero), then a Dense layer without a bias."""
+    layers = keras.layers
+    keras.utils.set_random_seed(0)
+    model = sequential(keras, layers.LSTM(3, return_sequences=True),
+                       layers.Bidirectional(layers.GRU(2, return_sequences=True)),
+                       layers.RNN([layers.SimpleRNNCell(2), layers.LSTMCell(2)]), layers.Dense(1, use_bias=False))
+    rng = np.random.default_rng(0)
+    model.set_weights([rng.normal(size=w.shape).astype("float32") for w in model.get_weights()])
+    return model
+
+
+@pytest.mark.parametrize("inputs_only", [False, True], ids=["every-weight", "input-kernels"])
+def test_silenced_recurrent_layers_zero_their_weights_and_restore_them_exactly(keras, inputs_only):
+    model = recurrent_zoo(keras)
+    x = np.random.default_rng(0).normal(size=(4, 6, 1))
+    before = model.predict(x, verbose=0)
+    weights = {v.path: np.array(v.numpy()) for v in model.weights}
+    recurrent = {v.path for layer in base.recurrent_layer_objects(model) for v in layer.weights}
+    kernels = {path for path in recurrent if path.endswith("/kernel")}
+    assert len(kernels) == 5, "the LSTM, both directions of the GRU and the two stacked cells"
+    zeroed = kernels if inputs_only else recurrent
+    with base.silenced_recurrent_layers(model, inputs_only=inputs_only):
+        for variable in model.weights:
+            if variable.path in zeroed:
+                assert not np.any(variable.numpy()), variable.path
+            else:
+                np.testing.assert_array_equal(variable.numpy(), weights[variable.path])
+        inside = model.predict(x, verbose=0)
+    assert np.max(np.abs(inside - inside[:1])) < 1e-6, "silenced, every sequence gets the same outputs"
+    assert (np.min(np.abs(inside)) > 1e-3) == inputs_only, "with the biases kept, the outputs are not zero"
+    np.testing.assert_array_equal(model.predict(x, verbose=0), before)
+    with pytest.raises(RuntimeError, match="inside the block"), base.silenced_recurrent_layers(model, inputs_only=inputs_only):
+        raise RuntimeError("an error inside the block")
+    for variable in model.weights:
+        np.testing.assert_array_equal(variable.numpy(), weights[variable.path])
+
+
 def test_forecasts_of_reports_problems_in_words():
     x = np.zeros((4, 10, 1))
     assert base.forecasts_of(lambda w: None, x, "4 windows")[1] == (
@@ -397,12 +447,28 @@ def test_cosine_rejects_the_recursion_plus_a_small_recurrent_term(keras, capsys)
            "all of their lead, and more, over persistence" in out
 
 
+def test_cosine_rejects_the_recursion_times_a_constant_recurrent_output(keras, capsys):
+    """The recursion times a SimpleRNN whose output never changes: the silencing and the perturbation both move the
+    forecasts, and only zeroing the SimpleRNN's input kernel shows that they do not need the sequence through it."""
+    inputs = keras.Input(shape=(COSINE_WINDOW, 1))
+    model = keras.Model(inputs, times_a_constant_rnn(keras, inputs, recursion_layer(keras, inputs)))
+    result, out = run_check(cosine_exercise, model, capsys=capsys)
+    assert result is False
+    assert out.startswith("Not yet: your forecasts are right")
+    assert "but your answers do not depend on what your SimpleRNN reads from the sequence. With only its input " \
+           "weights (its kernel) set to zero, so that it no longer sees the sequence" in out
+    assert "they keep 100% of their lead over persistence" in out
+
+
 def test_cosine_reports_what_the_reference_scores_silenced(cosine_model, capsys):
     result, out = run_check(cosine_exercise, cosine_model, capsys=capsys)
     assert result is True
     assert "The forecasts come from your LSTM: with its recurrent layers silenced (weights set to zero) it scores RMSE " in out
     silenced = float(out.split("it scores RMSE ")[1].split(",")[0])
     assert silenced > 0.211, "silenced, the reference is worse than persistence"
+    assert "and with only their input weights set to zero, so that they cannot see the sequence, it scores RMSE " in out
+    blind = float(out.split("it scores RMSE ")[2].split(",")[0])
+    assert blind > 0.211, "unable to see the windows, the reference forecasts a constant, worse than persistence"
 
 
 def test_cosine_rejects_a_model_without_a_recurrent_layer(dense_cosine_model, capsys):
@@ -606,7 +672,8 @@ def test_tuning_accepts_the_chosen_model_on_raw_values(tuning_models, raw_val, c
 
 def linear_forecaster(keras, recurrent_term):
     """A least-squares linear forecast of the window (it beats persistence on the noisy sine) computed by a Dense
-    layer, added to an LSTM branch: multiplied by zero ("times-zero"), or small ("decorative")."""
+    layer, added to an LSTM branch: multiplied by zero ("times-zero"), or small ("decorative"); or multiplied by a
+    SimpleRNN whose output never changes ("times-constant")."""
     train = tuning_exercise.load_data().train
     x, y = make_windows(train, 10)
     coefficients, *_ = np.linalg.lstsq(np.c_[x[:, :, 0], np.ones(len(x))], y[:, 0], rcond=None)
@@ -618,10 +685,12 @@ def linear_forecaster(keras, recurrent_term):
     h = keras.layers.Dense(1, kernel_initializer="ones")(keras.layers.LSTM(8)(inputs))
     scale = 0.0 if recurrent_term == "times-zero" else 0.02
     branch = keras.layers.Lambda(lambda v: scale * keras.ops.sin(50 * v), output_shape=(1,))(h)
+    if recurrent_term == "times-constant":
+        return keras.Model(inputs, times_a_constant_rnn(keras, inputs, direct))
     return keras.Model(inputs, keras.layers.Add()([direct, branch]))
 
 
-@pytest.mark.parametrize("recurrent_term", ["times-zero", "decorative"])
+@pytest.mark.parametrize("recurrent_term", ["times-zero", "decorative", "times-constant"])
 def test_tuning_rejects_a_linear_forecaster_with_an_lstm_beside_it(keras, recurrent_term, capsys):
     model = linear_forecaster(keras, recurrent_term)
     val = measured(lambda x: model.predict(x, verbose=0))
@@ -631,10 +700,14 @@ def test_tuning_rejects_a_linear_forecaster_with_an_lstm_beside_it(keras, recurr
     if recurrent_term == "times-zero":
         assert out.startswith("Not yet: your model's forecasts do not depend on its LSTM: with that layer's weights "
                               "perturbed they move by at most 0.")
-    else:
+    elif recurrent_term == "decorative":
         assert out.startswith(f"Not yet: your chosen model's validation RMSE is {fmt(val)}, but your LSTM does not "
                               "carry the answer. With every weight of that layer set to zero")
         assert "for persistence: they keep" in out
+    else:
+        assert out.startswith(f"Not yet: your chosen model's validation RMSE is {fmt(val)}, but your answers do not "
+                              "depend on what your SimpleRNN reads from the sequence. With only its input weights")
+        assert "they keep 100% of their lead over persistence" in out
 
 
 def test_tuning_accepts_a_scaled_model_with_its_forecast_function(tuning_models, capsys):

@@ -4,7 +4,8 @@ The reference answer (an LSTM on the scaled steps) is trained once, briefly;
 the wrong answers are built by hand: the three rules written out (right, no
 network), the rules next to a model they ignore, the rules plus a small
 recurrent term, a recurrent layer multiplied by zero or behind a zeroed head
-while a Lambda layer computes the rules, "the last value plus the last step",
+while a Lambda layer computes the rules, the rules multiplied by a recurrent
+layer whose output never changes, "the last value plus the last step",
 persistence, functions that only work inside their training range, and
 functions that raise or return something that is not a number.
 """
@@ -79,8 +80,15 @@ def rule_layer(keras, inputs):
 
 def bypassed_model(keras, how):
     """An LSTM whose output is multiplied by zero ("times-zero") or feeds a zeroed Dense head ("zero-head"),
-    added to a Lambda layer that computes the rules."""
+    added to a Lambda layer that computes the rules; or the rules multiplied by a SimpleRNN(1) with zero kernels and
+    bias 0.1, whose output is always tanh(0.1), scaled back by a Dense layer ("times-constant")."""
     inputs = keras.Input(shape=(MAX_STEPS, 1))
+    if how == "times-constant":
+        constant = keras.layers.SimpleRNN(1, kernel_initializer="zeros", recurrent_initializer="zeros",
+                                          bias_initializer=keras.initializers.Constant(0.1))(inputs)
+        undo = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(1 / np.tanh(0.1)),
+                                  bias_initializer="zeros")
+        return keras.Model(inputs, undo(keras.layers.Multiply()([rule_layer(keras, inputs), constant])))
     lstm = keras.layers.LSTM(8)(inputs)
     if how == "times-zero":
         branch = keras.layers.Dense(1)(keras.layers.Lambda(lambda h: 0.0 * h, output_shape=(8,))(lstm))
@@ -157,8 +165,9 @@ def test_the_reference_lstm_passes_and_loses_its_skill_when_silenced(counting_mo
                           "of 5 to 16 numbers whose steps alternate, grow or change once")
     assert "The last value plus the last step gets 10 of them." in out
     assert "with its recurrent layers silenced (weights set to zero) it scores " in out
-    silenced = int(out.split("it scores ")[1].split(" of 30 right")[0])
-    assert silenced <= 10, "silenced, the reference falls back to the baseline or below"
+    assert "and with only their input weights set to zero, so that they cannot see the sequence, it scores " in out
+    silenced, blind = (int(part.split(" of 30 right")[0]) for part in out.split("it scores ")[1:])
+    assert max(silenced, blind) <= 10, "silenced either way, the reference falls back to the baseline or below"
 
 
 # --- No network, or a network that does not do the work -----------------------------------------
@@ -198,6 +207,19 @@ def test_a_bypassed_lstm_is_rejected(keras, how, capsys):
     assert result is False
     assert out.startswith("Not yet: your predict_next is right on all 30 sequences")
     assert "your answers do not come from the model's LSTM: with that layer's weights perturbed no answer moves" in out
+
+
+def test_the_rules_times_a_constant_recurrent_output_are_rejected(keras, capsys):
+    """Silenced, the rules times 0 give 0 and fail; perturbed, tanh(0.1) moves the answers; only zeroing the
+    SimpleRNN's input kernel alone shows that the answers do not need what it reads."""
+    model = bypassed_model(keras, "times-constant")
+    result, out = run_check(predict_next_with(model), capsys, model=model)
+    assert result is False
+    assert out.startswith("Not yet: your predict_next is right on all 30 sequences")
+    assert "but your answers do not depend on what your SimpleRNN reads from the sequence. With only its input " \
+           "weights (its kernel) set to zero" in out
+    assert "your answers still score 30 of 30 right, against 30 of 30 right as handed in and 10 of 30 right for " \
+           "the last value plus the last step: they keep 100% of their lead over" in out
 
 
 def test_the_rules_in_a_model_without_a_recurrent_layer_are_rejected(keras, capsys):

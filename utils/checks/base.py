@@ -14,10 +14,11 @@ module (see :mod:`utils.checks`). Three things live here:
   :func:`perturbed_recurrent_weights` and :meth:`Exercise.answers_change` (do
   the answers move when the recurrent layers' weights move?),
   :func:`silenced_recurrent_layers` and :meth:`Exercise.silence_test` (does
-  the answer lose its skill when the recurrent layers are switched off, or
-  does another path compute it?), :func:`future_leak` (is a per-step
-  output causal?) and :func:`forecasts_of` (call a forecaster on windows,
-  report a crash, a wrong shape or NaN in words).
+  the answer lose its skill when the recurrent layers are switched off, and
+  when they only stop seeing the sequence, or does another path compute
+  it?), :func:`future_leak` (is a per-step output causal?) and
+  :func:`forecasts_of` (call a forecaster on windows, report a crash, a
+  wrong shape or NaN in words).
 * The parser of solved notebooks: :func:`make_exercise_notebook` turns
   ``solutions/<name>_solutions.ipynb`` into the learner's notebook
   (``tools/make_exercises.py`` writes it) and :func:`solution_code` reads the
@@ -450,25 +451,59 @@ def _perturbed(variables: list[Any], seed: int, scale: float) -> Iterator[None]:
             variable.assign(weights)
 
 
+def _input_kernels(layer: Any) -> list[Any]:
+    """The weights through which a recurrent layer reads its input sequence: the ``kernel`` of each of its cells.
+
+    A ``Bidirectional`` wrapper has two layers and an ``RNN`` of several cells
+    (``StackedRNNCells``) has several cells; each has its ``kernel``. A cell
+    without one (a learner's own cell) gives all its weights, so that zeroing
+    them still cuts the layer off from its input.
+    """
+    keras = _keras()
+    if isinstance(layer, keras.layers.Bidirectional):
+        return _input_kernels(layer.forward_layer) + _input_kernels(layer.backward_layer)
+    cell = layer.cell
+    kernels: list[Any] = []
+    for one in getattr(cell, "cells", [cell]):
+        kernel = getattr(one, "kernel", None)
+        kernels.extend([kernel] if kernel is not None else one.weights)
+    return kernels
+
+
 @contextlib.contextmanager
-def silenced_recurrent_layers(model: Any) -> Iterator[None]:
-    """Set every weight of the model's recurrent layers to zero for the duration of a ``with`` block.
+def silenced_recurrent_layers(model: Any, *, inputs_only: bool = False) -> Iterator[None]:
+    """Set the weights of the model's recurrent layers to zero for the duration of a ``with`` block.
 
     With all its weights and biases at zero, an LSTM's candidate is
     ``tanh(0) = 0``, so its cell state stays 0 and its output
     ``h_t = o_t * tanh(c_t)`` is 0 at every step, whatever the input; a GRU
     and a SimpleRNN give 0 too. What the model still gets right without
-    them comes from another path. On leaving the block, even through an
-    error, every weight is restored exactly.
+    them comes from another path.
+
+    With ``inputs_only=True`` only the input kernels are set to zero (the
+    ``kernel`` of every cell, both directions of a ``Bidirectional``); the
+    recurrent kernels and the biases are kept. The layers then no longer see
+    the sequence and give the same outputs for every input (only its length
+    can matter, under a mask), but not zero: the constant their biases
+    produce. A recurrent layer used as a constant factor, such as an answer
+    computed by a Lambda layer and multiplied by a SimpleRNN whose output is
+    always ``tanh(b)``, survives the first silencing's test (the answer
+    times 0 is 0) and not this one.
+
+    On leaving the block, even through an error, every weight is restored exactly.
 
     Args:
         model: A Keras model; its recurrent layers are found by :func:`recurrent_layer_objects`.
+        inputs_only: Zero only the input kernels instead of every weight.
 
     Example:
         >>> with silenced_recurrent_layers(model):  # doctest: +SKIP
         ...     without = model.predict(x, verbose=0)
+        >>> with silenced_recurrent_layers(model, inputs_only=True):  # doctest: +SKIP
+        ...     blind = model.predict(x, verbose=0)
     """
-    variables = [v for layer in recurrent_layer_objects(model) for v in layer.weights]
+    layers = recurrent_layer_objects(model)
+    variables = [v for layer in layers for v in (_input_kernels(layer) if inputs_only else layer.weights)]
     saved = [np.array(variable.numpy()) for variable in variables]
     try:
         for variable, weights in zip(variables, saved):
@@ -517,7 +552,13 @@ def skill_lost(score: float, silenced: float, baseline: float, *, higher_is_bett
 
 
 class SilenceTest(NamedTuple):
-    """What :meth:`Exercise.silence_test` measured: the score both ways, the baseline, and the verdict."""
+    """What :meth:`Exercise.silence_test` measured: the score each way, the baseline, and the verdict.
+
+    ``silenced`` is the score with every weight of the recurrent layers set
+    to zero, ``blind`` with only their input kernels set to zero (they can
+    no longer see the sequence); ``share_lost`` and ``blind_share_lost`` are
+    the shares of the lead over the baseline lost each way (:func:`skill_lost`).
+    """
 
     score: float
     silenced: float
@@ -525,20 +566,30 @@ class SilenceTest(NamedTuple):
     baseline_name: str
     share_lost: float
     problem: str | None
+    blind: float = math.nan
+    blind_share_lost: float = math.nan
 
     def summary(self, metric: str, formatter: Callable[[float], str] = fmt) -> str:
-        """A clause for the "Correct" message: what the answers score with the recurrent layers silenced."""
-        if not math.isfinite(self.silenced):
-            return "with its recurrent layers silenced (weights set to zero) it gives no usable answers"
+        """A clause for the "Correct" message: what the answers score with the recurrent layers silenced, both ways."""
+
+        def scores(value: float) -> str:
+            return f"it scores {_scored(metric, formatter, value)}" if math.isfinite(value) else "it gives no usable answers"
+
         return (
-            f"with its recurrent layers silenced (weights set to zero) it scores {_scored(metric, formatter, self.silenced)}, "
-            f"against {formatter(self.baseline)} for {self.baseline_name}"
+            f"with its recurrent layers silenced (weights set to zero) {scores(self.silenced)}, and with only their "
+            f"input weights set to zero, so that they cannot see the sequence, {scores(self.blind)}, against "
+            f"{formatter(self.baseline)} for {self.baseline_name}"
         )
 
 
 def _scored(metric: str, formatter: Callable[[float], str], value: float) -> str:
     """``'RMSE 0.0123'``, or the formatted value alone when the metric has no name."""
     return f"{metric} {formatter(value)}" if metric else formatter(value)
+
+
+def _kept(share_lost: float) -> str:
+    """How much of their lead silenced answers keep, in words: ``'all of their lead, and more,'`` or ``'40% of their lead'``."""
+    return "all of their lead, and more," if share_lost < 0 else f"{1 - share_lost:.0%} of their lead"
 
 
 def future_leak(
@@ -839,17 +890,21 @@ class Exercise:
         higher_is_better: bool = False,
         formatter: Callable[[float], str] = fmt,
     ) -> SilenceTest:
-        """Score the answers again with the model's recurrent layers silenced: they must lose most of their skill.
+        """Score the answers again with the model's recurrent layers silenced, twice: they must lose most of their skill.
 
         An answer that passes only because the recurrent layer changes it a
         little (the exact answer plus a small recurrent term), or because a
         Dense layer reads the input past a recurrent layer that feeds
-        nothing, scores nearly as well silenced. ``measure()`` is called once
-        inside :func:`silenced_recurrent_layers`; the answers must fall at
-        least :data:`SILENCED_MIN_SKILL_LOST` of the way from ``score`` back
-        to ``baseline`` (see :func:`skill_lost`). A silenced model that
-        raises, or a ``measure`` that raises or returns NaN or None, has lost
-        everything.
+        nothing, scores nearly as well silenced. ``measure()`` is called
+        inside :func:`silenced_recurrent_layers` twice: with every weight of
+        the recurrent layers set to zero, then with only their input kernels
+        set to zero, so that they output a constant that does not depend on
+        the sequence (this catches an answer computed elsewhere and scaled by
+        a recurrent layer whose output never changes). Both times the answers
+        must fall at least :data:`SILENCED_MIN_SKILL_LOST` of the way from
+        ``score`` back to ``baseline`` (see :func:`skill_lost`). A silenced
+        model that raises, or a ``measure`` that raises or returns NaN or
+        None, has lost everything.
 
         Args:
             measure: Recomputes the check's score, calling the learner's model or function.
@@ -862,29 +917,44 @@ class Exercise:
             formatter: Writes a score for messages.
 
         Returns:
-            A :class:`SilenceTest`; its ``problem`` is None when the answers lost enough (or had no lead to
-            lose), else a clause that completes "Not yet: ..., but <problem>".
+            A :class:`SilenceTest`; its ``problem`` is None when the answers lost enough both times (or had no
+            lead to lose), else a clause that completes "Not yet: ..., but <problem>".
         """
-        with silenced_recurrent_layers(model):
-            try:
-                silenced = float(measure())
-            except Exception:  # the learner's model: a silenced model that breaks has lost its skill
-                silenced = math.nan
+        scores = []
+        for inputs_only in (False, True):
+            with silenced_recurrent_layers(model, inputs_only=inputs_only):
+                try:
+                    scores.append(float(measure()))
+                except Exception:  # the learner's model: a silenced model that breaks has lost its skill
+                    scores.append(math.nan)
+        silenced, blind = scores
         share = skill_lost(score, silenced, baseline, higher_is_better=higher_is_better)
+        blind_share = skill_lost(score, blind, baseline, higher_is_better=higher_is_better)
+        layers = ", ".join(recurrent_layers(model))
         problem = None
-        if share < SILENCED_MIN_SKILL_LOST:  # NaN (no lead over the baseline) compares False
-            layers = ", ".join(recurrent_layers(model))
-            kept = "all of their lead, and more," if share < 0 else f"{1 - share:.0%} of their lead"
+        # NaN (no lead over the baseline) compares False below: nothing to lose, no problem.
+        if share < SILENCED_MIN_SKILL_LOST:
             problem = (
                 f"your {layers} does not carry the answer. With every weight of that layer set to zero, so that its "
                 f"output no longer depends on the input, your answers still score {_scored(metric, formatter, silenced)}, "
                 f"against {formatter(score)} as handed in and {formatter(baseline)} for {baseline_name}: they keep "
-                f"{kept} over {baseline_name}. Answers that come through the recurrent layer "
+                f"{_kept(share)} over {baseline_name}. Answers that come through the recurrent layer "
                 f"lose at least {SILENCED_MIN_SKILL_LOST:.0%} of it. Another path computes them (a Dense or Lambda "
                 "layer that reads the input directly, a skip connection around the recurrent layer, or arithmetic "
                 "in your function): let the recurrent layer read the sequence and feed the output"
             )
-        return SilenceTest(score, silenced, baseline, baseline_name, share, problem)
+        elif blind_share < SILENCED_MIN_SKILL_LOST:
+            problem = (
+                f"your answers do not depend on what your {layers} reads from the sequence. With only its input "
+                "weights (its kernel) set to zero, so that it no longer sees the sequence and gives the same output "
+                f"whatever the input, your answers still score {_scored(metric, formatter, blind)}, against {formatter(score)} as "
+                f"handed in and {formatter(baseline)} for {baseline_name}: they keep {_kept(blind_share)} over "
+                f"{baseline_name}. Answers that come through the recurrent layer lose at least "
+                f"{SILENCED_MIN_SKILL_LOST:.0%} of it. The recurrent layer's output is used as a constant (a factor "
+                "or an offset on answers that another path computes, such as a Lambda or Dense layer that reads the "
+                "input directly): let the recurrent layer read the sequence and compute the answer itself"
+            )
+        return SilenceTest(score, silenced, baseline, baseline_name, share, problem, blind, blind_share)
 
     # --- Hints and the solution ---
 
