@@ -129,6 +129,22 @@ def test_the_exact_sum_times_a_constant_recurrent_output_fails(keras, capsys):
     assert "let the recurrent layer read the sequence and compute the answer itself." in out
 
 
+def test_the_exact_sum_gated_by_h_over_h_fails_when_the_blind_model_gives_nan(keras, capsys):
+    """exact * h/h + 0.12 sin(500 h): h/h is 1 while the SimpleRNN reads the input and 0/0 when it cannot, so both
+    silencings give NaN (which for the full silencing counts as all skill lost) and the sine term moves under the
+    perturbation. A recurrent layer that cannot see the sequence still gives finite answers: NaN there is refused."""
+    inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+    exact = keras.layers.Lambda(lambda x: keras.ops.sum(x[:, :, :1] * x[:, :, 1:], axis=1), output_shape=(1,))(inputs)
+    keras.utils.set_random_seed(0)
+    h = keras.layers.SimpleRNN(1, bias_initializer="zeros")(inputs)
+    out = keras.layers.Lambda(lambda t: t[0] * t[1] / t[1] + 0.12 * keras.ops.sin(500 * t[1]),
+                              output_shape=(1,))([exact, h])
+    result, printed = run_check(keras.Model(inputs, out), capsys)
+    assert result is False
+    assert "but your answers break when your SimpleRNN cannot see the sequence." in printed
+    assert "your model then gives no usable answers (NaN, infinity or an error)" in printed
+
+
 def test_the_exact_model_loses_everything_when_silenced(keras, capsys):
     result, out = run_check(exact_recurrent_model(keras), capsys)
     assert result is True

@@ -20,7 +20,10 @@ the answer, with two probes applied to the model itself, whether it comes
 alone or with a function or table: perturbing the recurrent layers' weights
 must move the answers, and silencing those layers (weights set to zero, so
 their output no longer depends on the input) must take the answers at least
-three quarters of the way back to the check's baseline. A check of outputs
+three quarters of the way back to the check's baseline; so must setting only
+their input weights to zero, so that they no longer see the sequence (a
+recurrent layer whose constant output scales an answer computed elsewhere
+fails there). A check of outputs
 given at every step (the name writer) also confirms that the model does not
 read ahead. A check never raises on an answer and says what it received,
 what it expected and how far off it is.

@@ -902,9 +902,11 @@ class Exercise:
         the sequence (this catches an answer computed elsewhere and scaled by
         a recurrent layer whose output never changes). Both times the answers
         must fall at least :data:`SILENCED_MIN_SKILL_LOST` of the way from
-        ``score`` back to ``baseline`` (see :func:`skill_lost`). A silenced
-        model that raises, or a ``measure`` that raises or returns NaN or
-        None, has lost everything.
+        ``score`` back to ``baseline`` (see :func:`skill_lost`). With every
+        weight at zero, a model that raises, or a ``measure`` that raises or
+        returns NaN, has lost everything; with only the input kernels at zero
+        it must still give usable answers (a recurrent layer that cannot see
+        the sequence still outputs a finite constant), else the check refuses.
 
         Args:
             measure: Recomputes the check's score, calling the learner's model or function.
@@ -942,6 +944,14 @@ class Exercise:
                 f"lose at least {SILENCED_MIN_SKILL_LOST:.0%} of it. Another path computes them (a Dense or Lambda "
                 "layer that reads the input directly, a skip connection around the recurrent layer, or arithmetic "
                 "in your function): let the recurrent layer read the sequence and feed the output"
+            )
+        elif not math.isfinite(blind):
+            problem = (
+                f"your answers break when your {layers} cannot see the sequence. With only its input weights (its "
+                "kernel) set to zero, its recurrent weights and biases kept, a recurrent layer still gives a finite "
+                "output that is the same whatever the input; your model then gives no usable answers (NaN, infinity "
+                "or an error), so it divides by that output or otherwise uses it as something other than a reading of "
+                "the sequence: let the recurrent layer read the sequence and compute the answer itself"
             )
         elif blind_share < SILENCED_MIN_SKILL_LOST:
             problem = (
