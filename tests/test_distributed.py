@@ -161,10 +161,33 @@ def test_worker_without_json_result_raises():
     ({"num_workers": 1, "command": "python -m utils.distributed"}, TypeError, "list of strings"),
     ({"num_workers": 1, "command": []}, ValueError, "command is empty"),
     ({"num_workers": 1, "timeout_s": 0}, ValueError, "timeout_s must be"),
+    ({"num_workers": 1, "progress": "yes"}, TypeError, "progress must be True or False; received 'yes'"),
 ])
 def test_run_workers_rejects_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         run_workers(**kwargs)
+
+
+def test_progress_line_shows_the_wait_and_then_the_end(capsys):
+    report = [PY, "-c", "import json, time; time.sleep(1.3); print(json.dumps({'done': True}))"]
+    assert run_workers(2, report, timeout_s=30, progress=True) == [{"done": True}, {"done": True}]
+    lines = capsys.readouterr().out.split("\r")
+    assert "2 workers running · 0 s" in lines and "2 workers running · 1 s" in lines
+    assert lines[-1] == "2 workers finished; reading the results\n"
+    run_workers(1, report, timeout_s=30)
+    assert capsys.readouterr().out == "", "without progress=True nothing is printed"
+
+
+def test_a_worker_reports_its_training_time_and_its_fit_attempt_apart(capsys, monkeypatch):
+    import json
+
+    from utils.distributed import main
+
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    assert main(["--steps", "2", "--batch-size", "32", "--try-fit"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert len(result["losses"]) == 2 and result["fit_error"] is None
+    assert result["seconds"] > 0 and result["fit_seconds"] > 0
 
 
 def test_worker_command_and_data():

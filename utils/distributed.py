@@ -19,11 +19,13 @@ it trains alone)::
 
     python -m utils.distributed --steps 8
 
-It prints one JSON line: the loss after each step and a checksum of the final
-weights. With ``--try-fit`` the worker then also tries ``model.fit`` under the
-same strategy once and reports the error it raises (Keras 3.15's ``fit`` stops
-under ``MultiWorkerMirroredStrategy`` with two workers; see
-:func:`try_fit_under`). ``import utils.distributed`` does not import TensorFlow; the training
+It prints one JSON line: the loss after each step, a checksum of the final
+weights, and ``seconds``, the time from its TensorFlow import to the end of
+training (making the strategy, which connects the workers, included). With
+``--try-fit`` the worker then also tries ``model.fit`` under the same strategy
+once, reports the error it raises (Keras 3.15's ``fit`` stops under
+``MultiWorkerMirroredStrategy`` with two workers; see :func:`try_fit_under`)
+and how long the attempt took, ``fit_seconds``. ``import utils.distributed`` does not import TensorFlow; the training
 functions import it when called.
 """
 
@@ -250,6 +252,7 @@ def run_workers(
     command: Sequence[str] | None = None,
     timeout_s: float = 60.0,
     env: dict[str, str] | None = None,
+    progress: bool = False,
 ) -> list[dict[str, Any]]:
     """Start ``num_workers`` processes on 127.0.0.1, each with its ``TF_CONFIG``; return their results.
 
@@ -259,7 +262,9 @@ def run_workers(
     standard output. The function waits at most ``timeout_s`` seconds in all;
     whatever happens (a worker fails, the time runs out, you interrupt the
     kernel), it kills and reaps every worker before it returns or raises.
-    Lesson 54 introduces it.
+    With ``progress=True`` it keeps one line on standard output up to date
+    while it waits (``2 workers running · 12 s``), so a notebook cell that
+    waits half a minute does not look hung. Lesson 54 introduces it.
 
     Args:
         num_workers: How many worker processes.
@@ -267,13 +272,15 @@ def run_workers(
             this module (:func:`worker_command`).
         timeout_s: Seconds to wait for all workers together.
         env: Extra environment variables for the workers.
+        progress: Show the waiting time on one line of standard output,
+            rewritten in place about once a second.
 
     Returns:
         One dictionary per worker, in index order: the JSON each printed.
 
     Raises:
-        TypeError: If ``num_workers`` is not a whole number or ``command`` is
-            not a list of strings.
+        TypeError: If ``num_workers`` is not a whole number, ``command`` is
+            not a list of strings, or ``progress`` is not a bool.
         ValueError: If ``num_workers`` < 1, ``timeout_s`` <= 0 or ``command`` is empty.
         WorkerError: If a worker exits with an error or prints no JSON line;
             the message holds the end of its standard error.
@@ -295,6 +302,8 @@ def run_workers(
         raise ValueError("command is empty; pass the program and its arguments, e.g. worker_command().")
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, int | float) or not timeout_s > 0:
         raise ValueError(f"timeout_s must be a number of seconds > 0; received timeout_s={timeout_s!r}.")
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False; received {progress!r} of type {type(progress).__name__}.")
 
     ports = free_loopback_ports(num_workers)
     processes: list[subprocess.Popen] = []
@@ -309,8 +318,14 @@ def run_workers(
                 with open(out_paths[index], "w") as out, open(err_paths[index], "w") as err:
                     processes.append(subprocess.Popen(command, stdout=out, stderr=err, env=worker_env,
                                                       stdin=subprocess.DEVNULL))
-            deadline = time.monotonic() + timeout_s
+            started = time.monotonic()
+            workers = f"{num_workers} worker{'s' if num_workers > 1 else ''}"
+            deadline = started + timeout_s
+            shown = -1
             while any(process.poll() is None for process in processes):
+                if progress and int(time.monotonic() - started) > shown:
+                    shown = int(time.monotonic() - started)
+                    print(f"\r{workers} running · {shown} s", end="", flush=True)
                 for index, process in enumerate(processes):
                     if process.poll() not in (None, 0):
                         raise WorkerError(f"worker {index} exited with status {process.returncode}; "
@@ -320,6 +335,8 @@ def run_workers(
                                        f"they were stopped. Raise timeout_s or give them less work. "
                                        f"The end of worker 0's standard error:\n{_tail(err_paths[0])}")
                 time.sleep(0.05)
+            if progress:
+                print(f"\r{workers} finished; reading the results", flush=True)
             results = []
             for index, process in enumerate(processes):
                 if process.returncode != 0:
@@ -584,7 +601,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     task = json.loads(os.environ.get("TF_CONFIG", "{}")).get("task", {})
     result.update(index=task.get("index", 0), seconds=round(time.perf_counter() - started, 2))
     if args.try_fit:
+        fit_started = time.perf_counter()
         result.update(try_fit_under(strategy, x, y, batch_size=args.batch_size))
+        result.update(fit_seconds=round(time.perf_counter() - fit_started, 2))
     print(json.dumps(result), flush=True)
     return 0
 
