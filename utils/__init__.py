@@ -14,6 +14,17 @@ from utils.baselines import (
     seasonal_naive_forecast,
     skill_score,
 )
+from utils.classify import (
+    average_frame,
+    build_day_classifier,
+    build_speaker_classifier,
+    fit_classifier,
+    one_nearest_neighbour,
+    standardise_and_pad,
+    stratified_split,
+    to_dataset,
+    with_hourly_change,
+)
 from utils.cudnn import CudnnEligibility, cudnn_eligibility
 from utils.datasets import (
     SeriesScaler,
@@ -66,6 +77,9 @@ __all__ = [
     "SeriesScaler",
     "Split",
     "adding_problem",
+    "average_frame",
+    "build_day_classifier",
+    "build_speaker_classifier",
     "chronological_split",
     "cosine_wave",
     "cudnn_eligibility",
@@ -76,6 +90,7 @@ __all__ = [
     "draw_windowing",
     "fill_gaps",
     "find_gaps",
+    "fit_classifier",
     "get_alt_text",
     "gru_forward",
     "import_tensorflow_quietly",
@@ -94,6 +109,7 @@ __all__ = [
     "make_tf_config",
     "make_windows",
     "name_part",
+    "one_nearest_neighbour",
     "persistence_forecast",
     "plot_cell_states",
     "plot_error_growth",
@@ -110,8 +126,12 @@ __all__ = [
     "sigmoid",
     "sine_wave",
     "skill_score",
+    "standardise_and_pad",
+    "stratified_split",
+    "to_dataset",
     "train_with_strategy",
     "use_course_style",
+    "with_hourly_change",
     "worker_command",
 ]
 
