@@ -17,7 +17,7 @@ The entries are only read while TensorFlow traces a training step, so removing
 them after training is safe: a model you keep and train again simply traces
 (and registers) anew.
 
-Introduced in ``notebooks/33_lstm_family.ipynb``, the first lesson that
+Introduced in ``notebooks/32_how_sure_is_a_classifier.ipynb``, the first lesson that
 trains many models in one kernel.
 """
 
