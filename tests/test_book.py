@@ -22,9 +22,6 @@ them, the tests are skipped and say why; without Chromium the browser tests are 
 and say why.
 """
 
-import contextlib
-import functools
-import http.server
 import importlib.util
 import io
 import json
@@ -32,7 +29,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urldefrag, urlsplit
@@ -43,6 +39,7 @@ import pytest
 from tests.conftest import REPO_ROOT, _load_tool
 from tests.test_browser import CHROMIUM_ARGS, find_chromium
 from tests.test_repo import make_dry_run
+from tests.test_slides import serving
 
 NOTEBOOKS = ("notebooks/00_start_here.ipynb", "notebooks/11_lstm_cell_from_equations.ipynb")
 LESSON = "notebooks/11_lstm_cell_from_equations"  # many equations, five figures
@@ -282,28 +279,6 @@ def test_progress_lines_are_shown_in_their_final_state():
 # ---------------------------------------------------------------------------
 # In Chromium
 # ---------------------------------------------------------------------------
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-
-@contextlib.contextmanager
-def serving(folder):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 @pytest.fixture(scope="module")
 def browser(book):
