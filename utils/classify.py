@@ -447,8 +447,9 @@ def to_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int 
     """A ``tf.data`` pipeline of ``(x, y)`` batches, reshuffled every epoch when ``shuffle_seed`` is given.
 
     Keras reuses a dataset every epoch instead of wrapping the NumPy arrays
-    again, which makes short runs of small models faster. The seed fixes the
-    sequence of batch orders (given the same TensorFlow global seed, which
+    again (``notebooks/53_training_speed_and_accelerators.ipynb`` times a
+    pipeline against arrays). The seed fixes the sequence of batch orders
+    (given the same TensorFlow global seed, which
     ``keras.utils.set_random_seed`` sets).
 
     Introduced in ``notebooks/31_sequence_classification.ipynb``.
