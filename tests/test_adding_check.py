@@ -3,8 +3,10 @@
 The models here are built by hand instead of trained, so the tests take
 seconds: a one-unit linear SimpleRNN that adds up value times marker solves
 the adding problem exactly, and the wrong answers are that model's cheats
-(no recurrent layer, a recurrent layer that does nothing, or that only scales the answer by a constant) and its mistakes
-(untrained, the wrong length, a value per step).
+(no recurrent layer, a recurrent layer that does nothing, or that only scales the answer by a constant; a Lambda
+layer, arithmetic between layers or a class of one's own that computes the answer around the recurrent layer) and
+its mistakes (untrained, the wrong length, a value per step). Every model the check is meant to measure is built from
+Keras layers alone, as the check requires.
 """
 
 import numpy as np
@@ -22,8 +24,20 @@ def run_check(answer, capsys, **kwargs):
 
 
 def products(keras, inputs):
-    """value * marker at each step: (batch, timesteps, 1)."""
-    return keras.layers.Lambda(lambda x: x[..., :1] * x[..., 1:], output_shape=lambda s: (*s[:-1], 1))(inputs)
+    """value * marker at each step, (batch, timesteps, 1), from Keras layers: two fixed Dense(1) pick the features."""
+    pick_value, pick_marker = (keras.layers.Dense(1, use_bias=False, trainable=False) for _ in range(2))
+    value, marker = pick_value(inputs), pick_marker(inputs)
+    pick_value.set_weights([np.array([[1.0], [0.0]])])
+    pick_marker.set_weights([np.array([[0.0], [1.0]])])
+    return keras.layers.Multiply()([value, marker])
+
+
+def exact_sum(keras, inputs):
+    """The sum of value * marker over the steps, (batch, 1), by a fixed Dense layer: no recurrent layer involved."""
+    summed = keras.layers.Dense(1, use_bias=False, trainable=False)
+    exact = summed(keras.layers.Flatten()(products(keras, inputs)))
+    summed.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
+    return exact
 
 
 def exact_recurrent_model(keras, timesteps=ADDING_TIMESTEPS):
@@ -53,23 +67,19 @@ def test_an_exact_recurrent_model_passes(keras, capsys):
 
 def test_a_model_without_a_recurrent_layer_fails_even_when_exact(keras, capsys):
     inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
-    dense = keras.layers.Dense(1, use_bias=False)
-    model = keras.Model(inputs, dense(keras.layers.Flatten()(products(keras, inputs))))
-    dense.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
+    model = keras.Model(inputs, exact_sum(keras, inputs))
     result, out = run_check(model, capsys)
     assert result is False
     assert out.startswith("Not yet: your model is accurate")
-    assert "no recurrent layer (its layers: InputLayer, Lambda, Flatten, Dense)" in out
+    assert "no recurrent layer (its layers: InputLayer, Dense, Dense, Multiply, Flatten, Dense)" in out
 
 
 def test_a_recurrent_layer_that_does_no_work_fails(keras, capsys):
     inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
-    summed = keras.layers.Dense(1, use_bias=False, trainable=False)
-    exact = summed(keras.layers.Flatten()(products(keras, inputs)))
+    exact = exact_sum(keras, inputs)
     ignored = keras.layers.Dense(1, use_bias=False, trainable=False)
     idle = ignored(keras.layers.GRU(4)(inputs))
     model = keras.Model(inputs, keras.layers.Add()([exact, idle]))
-    summed.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
     ignored.set_weights([np.zeros((4, 1))])
     result, out = run_check(model, capsys)
     assert result is False
@@ -79,27 +89,25 @@ def test_a_recurrent_layer_that_does_no_work_fails(keras, capsys):
 def exact_sum_beside(keras, branch_of):
     """The exact sum by a Dense layer over value × marker, plus ``branch_of(GRU output)``."""
     inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
-    summed = keras.layers.Dense(1, use_bias=False, trainable=False)
-    exact = summed(keras.layers.Flatten()(products(keras, inputs)))
+    exact = exact_sum(keras, inputs)
     keras.utils.set_random_seed(3)
     branch = branch_of(keras.layers.GRU(4)(inputs))
-    model = keras.Model(inputs, keras.layers.Add()([exact, branch]))
-    summed.set_weights([np.ones((ADDING_TIMESTEPS, 1))])
-    return model
+    return keras.Model(inputs, keras.layers.Add()([exact, branch]))
 
 
 def test_a_recurrent_output_multiplied_by_zero_fails(keras, capsys):
-    model = exact_sum_beside(keras, lambda h: keras.layers.Dense(1)(keras.layers.Lambda(lambda v: 0.0 * v)(h)))
+    model = exact_sum_beside(keras, lambda h: keras.layers.Dense(1, kernel_initializer="zeros")(h))
     result, out = run_check(model, capsys)
     assert result is False
     assert "your model's predictions do not depend on its GRU: with that layer's weights perturbed they move by 0" in out
 
 
 def test_the_exact_sum_plus_a_small_recurrent_term_fails_the_silence_test(keras, capsys):
-    """It moves when the GRU is perturbed, and stays accurate, but the Dense layer computes the sum."""
+    """It moves when the GRU is perturbed, and stays accurate, but the Dense layer computes the sum: the term is
+    0.08 times a tanh that a steep Dense layer drives to about +1 or -1 by the sign of the GRU's outputs' sum."""
     def small(h):
-        scores = keras.layers.Dense(1, kernel_initializer="ones")(h)
-        return keras.layers.Lambda(lambda v: 0.1 * keras.ops.sin(50 * v), output_shape=(1,))(scores)
+        steep = keras.layers.Dense(1, activation="tanh", kernel_initializer=keras.initializers.Constant(50.0))(h)
+        return keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(0.08))(steep)
 
     result, out = run_check(exact_sum_beside(keras, small), capsys)
     assert result is False
@@ -109,11 +117,11 @@ def test_the_exact_sum_plus_a_small_recurrent_term_fails_the_silence_test(keras,
 
 
 def test_the_exact_sum_times_a_constant_recurrent_output_fails(keras, capsys):
-    """A Lambda computes the sum; a SimpleRNN(1) with zero kernels and bias 0.1 always outputs tanh(0.1); their
+    """Dense layers compute the sum; a SimpleRNN(1) with zero kernels and bias 0.1 always outputs tanh(0.1); their
     product, scaled back by a Dense layer, is the exact sum. Silenced, the product is 0, and perturbed, tanh(0.1)
     moves, so both probes pass; with only the SimpleRNN's input kernel set to zero nothing changes."""
     inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
-    exact = keras.layers.Lambda(lambda x: keras.ops.sum(x[:, :, :1] * x[:, :, 1:], axis=1), output_shape=(1,))(inputs)
+    exact = exact_sum(keras, inputs)
     constant = keras.layers.SimpleRNN(1, kernel_initializer="zeros", recurrent_initializer="zeros",
                                       bias_initializer=keras.initializers.Constant(0.1))(inputs)
     undo = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(1 / np.tanh(0.1)),
@@ -129,20 +137,98 @@ def test_the_exact_sum_times_a_constant_recurrent_output_fails(keras, capsys):
     assert "let the recurrent layer read the sequence and compute the answer itself." in out
 
 
-def test_the_exact_sum_gated_by_h_over_h_fails_when_the_blind_model_gives_nan(keras, capsys):
-    """exact * h/h + 0.12 sin(500 h): h/h is 1 while the SimpleRNN reads the input and 0/0 when it cannot, so both
-    silencings give NaN (which for the full silencing counts as all skill lost) and the sine term moves under the
-    perturbation. A recurrent layer that cannot see the sequence still gives finite answers: NaN there is refused."""
+def h_over_h_model(keras):
+    """exact * h/h + 0.12 sin(500 h), the arithmetic in a Lambda layer: h/h is 1 while the SimpleRNN reads the input
+    and 0/0 when it cannot."""
     inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
-    exact = keras.layers.Lambda(lambda x: keras.ops.sum(x[:, :, :1] * x[:, :, 1:], axis=1), output_shape=(1,))(inputs)
+    exact = exact_sum(keras, inputs)
     keras.utils.set_random_seed(0)
     h = keras.layers.SimpleRNN(1, bias_initializer="zeros")(inputs)
     out = keras.layers.Lambda(lambda t: t[0] * t[1] / t[1] + 0.12 * keras.ops.sin(500 * t[1]),
                               output_shape=(1,))([exact, h])
-    result, printed = run_check(keras.Model(inputs, out), capsys)
+    return keras.Model(inputs, out)
+
+
+def test_the_exact_sum_gated_by_h_over_h_is_refused_for_its_lambda(keras, capsys):
+    result, printed = run_check(h_over_h_model(keras), capsys)
     assert result is False
-    assert "but your answers break when your SimpleRNN cannot see the sequence." in printed
-    assert "your model then gives no usable answers (NaN, infinity or an error)" in printed
+    assert printed.startswith("Not yet: your model is not built from Keras layers alone: it contains a Lambda layer")
+
+
+def test_the_silence_test_refuses_answers_that_break_when_the_layer_is_blind(keras):
+    """Measured past the refusal: both silencings give NaN (which for the full silencing counts as all skill lost),
+    and the sine term moves under the perturbation. A recurrent layer that cannot see the sequence still gives
+    finite answers, so NaN there is refused."""
+    model = h_over_h_model(keras)
+    x, y = adding_module._check_sequences()
+    score = float(np.mean((model.predict(x, verbose=0) - y) ** 2))
+    baseline = float(np.mean((1.0 - y) ** 2))
+    result = adding_exercise.silence_test(lambda: np.mean((model.predict(x, verbose=0) - y) ** 2), score, baseline,
+                                          model, metric="MSE", baseline_name="always predicting the mean (1)")
+    assert score < 0.1 * baseline and not np.isfinite(result.blind)
+    assert "your answers break when your SimpleRNN cannot see the sequence." in result.problem
+    assert "your model then gives no usable answers (NaN, infinity or an error)" in result.problem
+
+
+def replica_cheat(keras, arithmetic):
+    """The reviewer's cheat: the exact sum times (h_T / replica(x)) ** 8, where h_T is an untrained SimpleRNN(1) and
+    replica runs the same SimpleRNN arithmetic outside any recurrent layer. As handed in the ratio is 1, perturbed
+    it moves, and silenced h_T = 0 gives the answer 0, so the perturbation and both silencings are passed.
+
+    ``arithmetic="lambda"`` computes the sum, the replica and the product in Lambda layers; ``"ops"`` writes the same
+    with keras.ops on the symbolic tensors, which a functional model records as operations between layers, not as
+    layers; ``"subclass"`` puts it in the call() of a keras.Model subclass."""
+    ops = keras.ops
+    W, U = np.array([[3.0], [0.0]], "float32"), np.array([[0.5]], "float32")
+
+    def replica(x):
+        h = ops.zeros_like(x[:, 0, :1])
+        for t in range(ADDING_TIMESTEPS):
+            h = ops.tanh(ops.matmul(x[:, t, :], W) + ops.matmul(h, U))
+        return h
+
+    def answer(x, h):
+        return ops.sum(x[:, :, 0:1] * x[:, :, 1:2], axis=1) * (h / replica(x)) ** 8
+
+    rnn = keras.layers.SimpleRNN(1, name="decoy")
+    if arithmetic == "subclass":
+        class Cheat(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.rnn = rnn
+
+            def call(self, x):
+                return answer(x, self.rnn(x))
+
+        model = Cheat()
+        model(np.zeros((1, ADDING_TIMESTEPS, 2), "float32"))
+    else:
+        inputs = keras.Input(shape=(ADDING_TIMESTEPS, 2))
+        h = rnn(inputs)
+        if arithmetic == "lambda":
+            out = keras.layers.Lambda(lambda t: answer(t[0], t[1]), output_shape=(1,))([inputs, h])
+        else:
+            out = answer(inputs, h)
+        model = keras.Model(inputs, out)
+    rnn.set_weights([W, U, np.zeros(1, "float32")])
+    return model
+
+
+@pytest.mark.parametrize("arithmetic, found", [
+    ("lambda", "it contains a Lambda layer (lambda"),
+    ("ops", "it contains the operation GetItem between layers; the operation"),
+    ("subclass", "it contains Cheat, a model class of your own"),
+])
+def test_the_exact_sum_times_a_ratio_to_a_replica_is_refused(keras, capsys, arithmetic, found):
+    model = replica_cheat(keras, arithmetic)
+    x, y = adding_module._check_sequences()
+    assert np.mean((model.predict(x[:200], verbose=0) - y[:200]) ** 2) < 1e-6, "the cheat answers exactly"
+    result, out = run_check(model, capsys)
+    assert result is False
+    assert out.startswith("Not yet: your model is not built from Keras layers alone: ")
+    assert found in out
+    assert "can compute the answer around the recurrent layer" in out
+    assert "Rebuild the model from Keras layers" in out
 
 
 def test_the_exact_model_loses_everything_when_silenced(keras, capsys):

@@ -118,6 +118,20 @@ def test_a_check_never_raises_on_an_answer(exercise, answer, model, capsys):
 
 
 @pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
+@pytest.mark.parametrize("as_model", [False, True], ids=["as-answer", "as-model"])
+def test_every_check_refuses_a_model_with_a_lambda_layer(keras, exercise, as_model, capsys):
+    """A Lambda layer can compute the answer around the recurrent layer and fool the probes (see test_adding_check):
+    every check refuses it first, whether the model is the answer or comes as model=, and says what it found."""
+    model = sequential(keras, keras.layers.Lambda(lambda x: 2.0 * x), keras.layers.LSTM(2), keras.layers.Dense(1))
+    answer, kwargs = (lambda x: x, {"model": model}) if as_model else (model, {})
+    result, out = run_check(exercise, answer, capsys=capsys, **kwargs)
+    assert result is False
+    assert out.startswith("Not yet: your model is not built from Keras layers alone: it contains a Lambda layer (lambda")
+    assert "This check accepts a model made of an input, recurrent layers (keras.layers.LSTM, GRU, SimpleRNN" in out
+    assert "Rebuild the model from Keras layers" in out
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_LIST, ids=lambda e: e.name)
 def test_an_unknown_keyword_is_named_and_does_not_raise(exercise, capsys):
     result, out = run_check(exercise, 1, capsys=capsys, modle=2)
     assert result is False
@@ -251,6 +265,49 @@ def test_recurrent_layers_are_found_alone_wrapped_and_nested(keras):
     dense = sequential(keras, layers.Flatten(), layers.Dense(1), input_shape=(10, 1))
     assert base.recurrent_layers(dense) == [] and base.layer_names(dense) == ["Flatten", "Dense"]
     assert base.recurrent_layers(lambda x: x) == [] and base.recurrent_layers(None) == []
+
+
+def test_foreign_parts_lists_what_is_not_a_keras_layer(keras):
+    layers, ops = keras.layers, keras.ops
+    made_of_layers = sequential(keras, layers.Masking(0.0), layers.Bidirectional(layers.GRU(2, return_sequences=True)),
+                                layers.RNN([layers.SimpleRNNCell(2), layers.LSTMCell(2)], return_sequences=True),
+                                layers.TimeDistributed(layers.Dense(1)), layers.GlobalAveragePooling1D(), layers.Dense(1))
+    assert base.foreign_parts(made_of_layers) == []
+    nested = sequential(keras, keras.Sequential([layers.Lambda(lambda x: x), layers.LSTM(2)]), layers.Dense(1))
+    found = base.foreign_parts(nested)
+    assert len(found) == 1 and found[0].startswith("a Lambda layer (lambda"), "found inside a nested model"
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.rnn = layers.LSTM(2)
+
+        def call(self, x):
+            return self.rnn(x)
+
+    class OwnCell(layers.Layer):
+        state_size = 1
+
+        def call(self, x, states):
+            return x[:, :1], [x[:, :1]]
+
+    assert base.foreign_parts(Subclassed())[0].startswith("Subclassed, a model class of your own")
+    assert base.foreign_parts(sequential(keras, layers.RNN(OwnCell()), layers.Dense(1)))[0].startswith(
+        "OwnCell, a layer class of your own")
+    inputs = keras.Input(shape=(5, 2))
+    h = layers.SimpleRNN(1)(inputs)
+    arithmetic = keras.Model(inputs, ops.sum(inputs[:, :, :1], axis=1) * h / h)
+    assert sorted(base.foreign_parts(arithmetic)) == [f"the operation {name} between layers"
+                                                      for name in ("GetItem", "Multiply", "Sum", "TrueDivide")]
+    assert base.foreign_parts(arithmetic, operations_allowed=True) == []
+    assert base.foreign_parts(lambda x: x) == [] and base.foreign_parts(None) == []
+
+
+def test_only_the_dates_exercise_accepts_operations_between_layers():
+    from utils.checks import dates_exercise
+
+    assert dates_exercise.operations_allowed, "its reference computes the padding mask with keras.ops.not_equal"
+    assert [e.name for e in EXERCISE_LIST if e.operations_allowed] == ["dates_exercise"]
 
 
 def test_is_keras_model_tells_models_from_anything_else(keras):
@@ -406,17 +463,30 @@ def test_cosine_rejects_a_function_that_barely_touches_its_model(cosine_model, c
 
 
 def recursion_layer(keras, inputs):
-    """The exact two-term recursion inside the model: 2·cos(dt)·x[t] − x[t−1] from the window's last two values."""
-    return keras.layers.Lambda(lambda x: 2 * np.cos(COSINE_DT) * x[:, -1, :] - x[:, -2, :], output_shape=(1,))(inputs)
+    """The exact two-term recursion inside the model, 2·cos(dt)·x[t] − x[t−1] from the window's last two values: a
+    fixed Dense layer over the flattened window (Keras layers alone, as the checks require)."""
+    recursion = keras.layers.Dense(1, use_bias=False, trainable=False)
+    forecast = recursion(keras.layers.Flatten()(inputs))
+    weights = np.zeros((COSINE_WINDOW, 1), "float32")
+    weights[-1], weights[-2] = 2 * np.cos(COSINE_DT), -1.0
+    recursion.set_weights([weights])
+    return forecast
+
+
+def steep_term(keras, h, scale):
+    """``scale`` times a tanh that a steep Dense layer drives to about +1 or -1 by the sign of the sum of ``h``: small,
+    and it jumps when the recurrent layer's weights are perturbed."""
+    steep = keras.layers.Dense(1, activation="tanh", kernel_initializer=keras.initializers.Constant(50.0))(h)
+    return keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(scale))(steep)
 
 
 def bypassed_cosine_model(keras, how):
     """An LSTM multiplied by zero ("times-zero") or behind a Dense head with zero weights ("zero-head"), added to
-    a Lambda layer that computes the recursion: right forecasts, and the LSTM does nothing."""
+    a Dense layer that computes the recursion: right forecasts, and the LSTM does nothing."""
     inputs = keras.Input(shape=(COSINE_WINDOW, 1))
     lstm = keras.layers.LSTM(8)(inputs)
     if how == "times-zero":
-        branch = keras.layers.Dense(1)(keras.layers.Lambda(lambda h: 0.0 * h, output_shape=(8,))(lstm))
+        branch = keras.layers.Dense(1)(keras.layers.Rescaling(0.0)(lstm))
     else:
         branch = keras.layers.Dense(1, kernel_initializer="zeros")(lstm)
     return keras.Model(inputs, keras.layers.Add()([recursion_layer(keras, inputs), branch]))
@@ -437,14 +507,15 @@ def test_cosine_rejects_the_recursion_plus_a_small_recurrent_term(keras, capsys)
     """The exact answer plus a small LSTM term: it moves past the bar when the LSTM is perturbed, but the recursion forecasts."""
     inputs = keras.Input(shape=(COSINE_WINDOW, 1))
     keras.utils.set_random_seed(1)
-    small = keras.layers.Lambda(lambda h: 0.035 * keras.ops.sin(50 * h), output_shape=(1,))(
-        keras.layers.Dense(1, kernel_initializer="ones")(keras.layers.LSTM(8)(inputs)))
+    small = steep_term(keras, keras.layers.LSTM(8)(inputs), 0.03)
     model = keras.Model(inputs, keras.layers.Add()([recursion_layer(keras, inputs), small]))
     result, out = run_check(cosine_exercise, model, capsys=capsys)
     assert result is False
     assert "but your LSTM does not carry the answer. With every weight of that layer set to zero" in out
-    assert "your answers still score RMSE 5.25e-08, against 0.0243 as handed in and 0.211 for persistence: they keep " \
-           "all of their lead, and more, over persistence" in out
+    rest = out.split("your answers still score RMSE ")[1]
+    silenced, handed_in = float(rest.split(",")[0]), float(rest.split("against ")[1].split(" ")[0])
+    assert silenced < 1e-6 and 0.02 < handed_in < 0.042, "silenced, only the exact recursion is left"
+    assert "as handed in and 0.211 for persistence: they keep all of their lead, and more, over persistence" in out
 
 
 def test_cosine_rejects_the_recursion_times_a_constant_recurrent_output(keras, capsys):
@@ -682,9 +753,8 @@ def linear_forecaster(keras, recurrent_term):
     direct = linear(keras.layers.Flatten()(inputs))
     linear.set_weights([coefficients[:-1, None].astype("float32"), coefficients[-1:].astype("float32")])
     keras.utils.set_random_seed(2)
-    h = keras.layers.Dense(1, kernel_initializer="ones")(keras.layers.LSTM(8)(inputs))
-    scale = 0.0 if recurrent_term == "times-zero" else 0.02
-    branch = keras.layers.Lambda(lambda v: scale * keras.ops.sin(50 * v), output_shape=(1,))(h)
+    lstm = keras.layers.LSTM(8)(inputs)
+    branch = steep_term(keras, lstm, 0.0 if recurrent_term == "times-zero" else 0.02)
     if recurrent_term == "times-constant":
         return keras.Model(inputs, times_a_constant_rnn(keras, inputs, direct))
     return keras.Model(inputs, keras.layers.Add()([direct, branch]))

@@ -201,7 +201,7 @@ def test_the_rules_plus_a_small_recurrent_term_are_caught_by_the_silence_test(co
 
 
 @pytest.mark.parametrize("how", ["times-zero", "zero-head"])
-def test_a_bypassed_lstm_is_rejected(keras, how, capsys):
+def test_a_bypassed_lstm_is_rejected(keras, how, capsys, past_the_refusal):
     model = bypassed_model(keras, how)
     result, out = run_check(predict_next_with(model), capsys, model=model)
     assert result is False
@@ -209,7 +209,7 @@ def test_a_bypassed_lstm_is_rejected(keras, how, capsys):
     assert "your answers do not come from the model's LSTM: with that layer's weights perturbed no answer moves" in out
 
 
-def test_the_rules_times_a_constant_recurrent_output_are_rejected(keras, capsys):
+def test_the_rules_times_a_constant_recurrent_output_are_rejected(keras, capsys, past_the_refusal):
     """Silenced, the rules times 0 give 0 and fail; perturbed, tanh(0.1) moves the answers; only zeroing the
     SimpleRNN's input kernel alone shows that the answers do not need what it reads."""
     model = bypassed_model(keras, "times-constant")
@@ -222,7 +222,7 @@ def test_the_rules_times_a_constant_recurrent_output_are_rejected(keras, capsys)
            "the last value plus the last step: they keep 100% of their lead over" in out
 
 
-def test_the_rules_in_a_model_without_a_recurrent_layer_are_rejected(keras, capsys):
+def test_the_rules_in_a_model_without_a_recurrent_layer_are_rejected(keras, capsys, past_the_refusal):
     inputs = keras.Input(shape=(MAX_STEPS, 1))
     model = keras.Model(inputs, rule_layer(keras, inputs))
     result, out = run_check(predict_next_with(model), capsys, model=model)

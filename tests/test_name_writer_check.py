@@ -129,7 +129,8 @@ def test_a_model_whose_lstm_is_switched_off_fails(keras, capsys):
     tokens = keras.Input(shape=(None,), dtype="int32")
     embedded = keras.layers.Embedding(NAME_VOCAB_SIZE, 8)(tokens)
     ignored = keras.layers.LSTM(8, return_sequences=True)(embedded)
-    logits = keras.layers.Dense(NAME_VOCAB_SIZE)(embedded) + 0.0 * keras.layers.Dense(NAME_VOCAB_SIZE)(ignored)
+    switched_off = keras.layers.Rescaling(0.0)(keras.layers.Dense(NAME_VOCAB_SIZE)(ignored))
+    logits = keras.layers.Add()([keras.layers.Dense(NAME_VOCAB_SIZE)(embedded), switched_off])
     result, out = run(keras.Model(tokens, logits), capsys)
     assert result is False and "do not come from the recurrent layer" in out
 

@@ -108,7 +108,7 @@ def test_an_untrained_model_fails_with_the_accuracy_and_the_bar(trained, capsys)
 def test_a_model_read_the_wrong_way_round_is_told_the_labels_may_be_flipped(trained, capsys):
     vectorize_names, model = trained
     inputs = keras.Input(shape=(MAX_LEN,), dtype="int64")
-    flipped = keras.Model(inputs, keras.layers.Lambda(lambda p: 1.0 - p)(model(inputs)))
+    flipped = keras.Model(inputs, keras.layers.Rescaling(-1.0, offset=1.0)(model(inputs)))  # 1 - p
     result, out = run_check(vectorize_names, capsys, model=flipped)
     assert not result
     assert "worse than a coin: are your labels flipped?" in out
@@ -144,8 +144,8 @@ def test_a_smuggled_label_is_refused_before_the_model_runs(capsys):
         return np.array([[[float(label_of.get(name, 0))]] for name in names], dtype="float32")  # (n, 1, 1)
 
     inputs = keras.Input(shape=(1, 1))
-    ignored = keras.layers.Lambda(lambda h: 0.0 * h)(keras.layers.LSTM(2)(inputs))
-    answer = keras.layers.Lambda(lambda x: 0.01 + 0.98 * x[:, 0, :])(inputs)
+    ignored = keras.layers.Rescaling(0.0)(keras.layers.LSTM(2)(inputs))
+    answer = keras.layers.Rescaling(0.98, offset=0.01)(keras.layers.Flatten()(inputs))
     cheat = keras.Model(inputs, keras.layers.Add()([answer, keras.layers.Dense(1)(ignored)]))
     result, out = run_check(looked_up, capsys, model=cheat)
     assert not result
@@ -181,7 +181,7 @@ def test_a_recurrent_layer_that_does_not_decide_the_answers_is_named(trained, ca
     vectorize_names, _ = trained
     inputs = keras.Input(shape=(MAX_LEN,), dtype="int64")
     embedded = keras.layers.Embedding(40, 8)(inputs)
-    ignored = keras.layers.Lambda(lambda h: 0.0 * h)(keras.layers.LSTM(4)(embedded))
+    ignored = keras.layers.Rescaling(0.0)(keras.layers.LSTM(4)(embedded))
     bag = keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(embedded))
     cheat = keras.Model(inputs, keras.layers.Activation("sigmoid")(keras.layers.Add()([bag, keras.layers.Dense(1)(ignored)])))
     result, out = run_check(vectorize_names, capsys, model=cheat)

@@ -23,7 +23,11 @@ their output no longer depends on the input) must take the answers at least
 three quarters of the way back to the check's baseline; so must setting only
 their input weights to zero, so that they no longer see the sequence (a
 recurrent layer whose constant output scales an answer computed elsewhere
-fails there). A check of outputs
+fails there). Before any of that, every check refuses a model that is not
+built from Keras layers alone: a ``Lambda`` layer, a layer, cell or model
+class of the learner's own, or (except in the dates exercise, whose model
+computes a padding mask) arithmetic between layers can compute the answer
+around the recurrent layer and pass both probes. A check of outputs
 given at every step (the name writer) also confirms that the model does not
 read ahead. A check never raises on an answer and says what it received,
 what it expected and how far off it is.

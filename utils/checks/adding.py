@@ -8,7 +8,10 @@ in the notebook, measures the model's mean squared error on them next to the
 error of always predicting the mean target, confirms that the model has a
 recurrent layer, and confirms that the predictions depend on that layer: with
 its weights perturbed they move, and with it silenced (its weights set to zero)
-they fall most of the way back to the mean predictor's error.
+they fall most of the way back to the mean predictor's error. Before all that,
+the shared :meth:`Exercise.check` refuses a model that is not built from Keras
+layers alone (a ``Lambda`` layer, a class of the learner's own, arithmetic
+between layers), which could compute the sum around the recurrent layer.
 """
 
 from __future__ import annotations

@@ -9,8 +9,11 @@ module (see :mod:`utils.checks`). Three things live here:
   answer: a starter left at ``None`` or ``...`` is "not attempted yet", and
   anything else that goes wrong becomes a "Not yet:" message.
 * The probes a check uses to measure the learner's model instead of trusting
-  it: :func:`is_keras_model`, :func:`recurrent_layers` (is there an LSTM, GRU
-  or SimpleRNN, alone or wrapped in ``Bidirectional`` or ``RNN``?),
+  it: :func:`is_keras_model`, :func:`foreign_parts` (is the model built
+  from Keras's own layers only, with no ``Lambda``, no class of the
+  learner's own and no arithmetic between layers that could compute the
+  answer around the recurrent layer?), :func:`recurrent_layers` (is there an
+  LSTM, GRU or SimpleRNN, alone or wrapped in ``Bidirectional`` or ``RNN``?),
   :func:`perturbed_recurrent_weights` and :meth:`Exercise.answers_change` (do
   the answers move when the recurrent layers' weights move?),
   :func:`silenced_recurrent_layers` and :meth:`Exercise.silence_test` (does
@@ -56,6 +59,7 @@ __all__ = [
     "describe",
     "fmt",
     "forecasts_of",
+    "foreign_parts",
     "future_leak",
     "is_keras_model",
     "keras_input_shape",
@@ -319,6 +323,90 @@ def is_keras_model(value: object) -> bool:
     """
     keras = _keras()
     return keras is not None and isinstance(value, keras.Model)
+
+
+#: Keras defines its own layers and models in these modules; a class defined anywhere else is the learner's own.
+_KERAS_MODULES = ("keras.src.layers.", "keras.src.models.", "keras.layers.", "keras.models.")
+
+
+def foreign_parts(model: Any, *, operations_allowed: bool = False) -> list[str]:
+    """The parts of a Keras model that are not Keras's own layers, in words; empty when there are none.
+
+    A check confirms that the recurrent layer does the work by perturbing and
+    silencing it. Code of the learner's own inside the model can compute the
+    answer around that layer and still pass both probes: a ``Lambda`` layer
+    that adds up the marked values and multiplies the sum by a ratio of the
+    recurrent output to a copy of its arithmetic, which is 1 as handed in,
+    moves when the layer's weights move, and is 0 when the layer is silenced.
+    So the checks accept only models built from Keras's own layers. The search
+    goes through nested models and wrappers (``Bidirectional``,
+    ``TimeDistributed``, the cells of an ``RNN``) and lists:
+
+    * every ``Lambda`` layer;
+    * every layer, cell or model whose class is not Keras's own (defined
+      outside ``keras.layers`` and ``keras.models``), such as a subclassed
+      ``keras.Model`` with its own ``call``;
+    * every operation a functional model applies between layers
+      (``keras.ops.sum(inputs)``, ``inputs[:, -1]``, ``h / h``): Keras records
+      those without a layer, so ``model.layers`` does not show them. Unless
+      ``operations_allowed``.
+
+    Args:
+        model: A Keras model (anything else has no parts to list).
+        operations_allowed: Accept operations between layers, for an exercise
+            whose model needs one (the dates exercise computes its padding mask
+            with ``keras.ops.not_equal``).
+
+    Returns:
+        One entry per kind of part found, in the order of the model, such as
+        ``'a Lambda layer (lambda)'`` or ``'the operation Sum between layers'``.
+
+    Example:
+        >>> foreign_parts(lambda x: x)
+        []
+    """
+    keras = _keras()
+    if keras is None or not isinstance(model, keras.layers.Layer):
+        return []
+    found: dict[str, None] = {}  # ordered and without repeats
+    seen: set[int] = set()
+
+    def walk(part: Any) -> None:
+        if id(part) in seen:
+            return
+        seen.add(id(part))
+        kind = type(part)
+        if not isinstance(part, keras.layers.Layer):
+            if not isinstance(part, keras.Operation):
+                found[f"{kind.__name__}, a class of your own"] = None
+            elif not operations_allowed:
+                found[f"the operation {kind.__name__} between layers"] = None
+            return
+        if isinstance(part, keras.layers.Lambda):
+            found[f"a Lambda layer ({part.name})"] = None
+            return
+        if not kind.__module__.startswith(_KERAS_MODULES):
+            what = "model" if isinstance(part, keras.Model) else "layer"
+            found[f"{kind.__name__}, a {what} class of your own ({part.name})"] = None
+            return
+        children: list[Any] = []
+        for attribute in ("forward_layer", "backward_layer", "layer"):  # Bidirectional, TimeDistributed and others
+            child = getattr(part, attribute, None)
+            if isinstance(child, keras.layers.Layer):
+                children.append(child)
+        if isinstance(part, keras.layers.RNN):
+            children.append(part.cell)
+            children.extend(getattr(part.cell, "cells", []))  # StackedRNNCells
+        try:
+            inner = part.operations if isinstance(part, keras.Model) and hasattr(part, "operations") else None
+            children.extend(inner if inner is not None else getattr(part, "layers", []))
+        except Exception:  # an unbuilt model has nothing to list yet
+            pass
+        for child in children:
+            walk(child)
+
+    walk(model)
+    return list(found)
 
 
 def layer_names(model: Any) -> list[str]:
@@ -806,6 +894,11 @@ class Exercise:
             print(f"Not attempted yet: {self.expected} in place of the {placeholder}, then run this cell again.")
             return False
         try:
+            for value in (answer, model, *parts.values()):
+                problem = self.foreign_parts_problem(value) if is_keras_model(value) else None
+                if problem is not None:
+                    print(f"Not yet: {problem}.")
+                    return False
             return bool(self._check(answer, model, **parts))
         except Exception as error:  # a safety net: an answer must never crash the check cell
             print(
@@ -818,6 +911,34 @@ class Exercise:
         raise NotImplementedError
 
     # --- Probes a subclass's _check uses ---
+
+    #: Whether a model may apply operations between its layers (``keras.ops`` on symbolic tensors); see :func:`foreign_parts`.
+    operations_allowed = False
+
+    def foreign_parts_problem(self, model: Any) -> str | None:
+        """What in the learner's Keras model is not a Keras layer, or None if it is built from Keras's layers only.
+
+        :meth:`check` calls it on every Keras model it is handed, before the
+        exercise's own check: a model with a ``Lambda`` layer, a class of the
+        learner's own, or (unless :attr:`operations_allowed`) operations
+        between layers is refused, whatever it scores (:func:`foreign_parts`
+        says why).
+
+        Returns:
+            None, or a clause that completes "Not yet: <clause>."
+        """
+        found = foreign_parts(model, operations_allowed=self.operations_allowed)
+        if not found:
+            return None
+        listed = "; ".join(found[:6]) + (f"; and {len(found) - 6} more" if len(found) > 6 else "")
+        return (
+            f"your model is not built from Keras layers alone: it contains {listed}. This check accepts a model "
+            "made of an input, recurrent layers (keras.layers.LSTM, GRU, SimpleRNN, alone or in Bidirectional), "
+            "keras.layers.Dense and other layers of keras.layers, because a Lambda layer, a layer or model class of "
+            "your own, or arithmetic on tensors between layers can compute the answer around the recurrent layer, "
+            "and then no measurement can tell whether your network learned it. Rebuild the model from Keras layers "
+            "(keras.layers.Multiply, Add and Concatenate do the arithmetic between layers), train it, and check it again"
+        )
 
     def model_problem(self, model: object, *, handed_in: str = "a function") -> str | None:
         """What is wrong with the model the learner handed in, or None if it is a Keras model with a recurrent layer.
