@@ -446,11 +446,12 @@ def _check_xy(x: object, y: object, x_name: str, y_name: str) -> tuple[np.ndarra
 def to_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int | None = None) -> Any:
     """A ``tf.data`` pipeline of ``(x, y)`` batches, reshuffled every epoch when ``shuffle_seed`` is given.
 
-    Keras reuses a dataset every epoch instead of wrapping the NumPy arrays
-    again (``notebooks/53_training_speed_and_accelerators.ipynb`` times a
-    pipeline against arrays). The seed fixes the sequence of batch orders
-    (given the same TensorFlow global seed, which
-    ``keras.utils.set_random_seed`` sets).
+    The course feeds training data through a pipeline for the sake of its
+    ``shuffle``, which takes a seed of its own: ``shuffle_seed`` fixes the
+    sequence of batch orders, a new order every epoch (given the same
+    TensorFlow global seed, which ``keras.utils.set_random_seed`` sets).
+    Whether a pipeline is faster than arrays is timed in
+    ``notebooks/53_training_speed_and_accelerators.ipynb``.
 
     Introduced in ``notebooks/31_sequence_classification.ipynb``.
 
