@@ -65,10 +65,12 @@ from utils.plotting import (
     use_course_style,
 )
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
+from utils.sweeps import VERDICTS, compare, print_epochs, train_seeds, with_mean_and_spread
 from utils.text import load_first_names, load_moby_dick, load_movie_sentences, name_part
 from utils.weather import fill_gaps, find_gaps, load_nyc_weather
 
 __all__ = [
+    "VERDICTS",
     "CudnnEligibility",
     "FitProgress",
     "ForecastDiagnosis",
@@ -81,6 +83,7 @@ __all__ = [
     "build_day_classifier",
     "build_speaker_classifier",
     "chronological_split",
+    "compare",
     "cosine_wave",
     "cudnn_eligibility",
     "diagnose_forecast",
@@ -116,6 +119,7 @@ __all__ = [
     "plot_forecast",
     "plot_gates",
     "plot_learning_curves",
+    "print_epochs",
     "recursive_forecast",
     "release_training_memory",
     "remove_startup_noise",
@@ -129,9 +133,11 @@ __all__ = [
     "standardise_and_pad",
     "stratified_split",
     "to_dataset",
+    "train_seeds",
     "train_with_strategy",
     "use_course_style",
     "with_hourly_change",
+    "with_mean_and_spread",
     "worker_command",
 ]
 
