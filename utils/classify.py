@@ -1,9 +1,10 @@
-"""Sequence classification: the splits, baselines, models and training recipe of lessons 31 and 32.
+"""Sequence classification: the splits, baselines, models and training recipe of lessons 31, 32 and 35.
 
 Why this module exists: ``notebooks/31_sequence_classification.ipynb`` writes
 these helpers cell by cell while it teaches them, and
-``notebooks/32_how_sure_is_a_classifier.ipynb`` retrains the same recipes with
-more seeds. A copy typed into the second lesson would drift from the first, so
+``notebooks/32_how_sure_is_a_classifier.ipynb`` (the speakers) and
+``notebooks/35_lstm_fcn_and_published_results.ipynb`` (the days) retrain the
+same recipes with more seeds. A copy typed into a later lesson would drift from the first, so
 the recipes live here once, with argument checks, and lesson 31 checks that
 they compute what it wrote:
 
@@ -15,8 +16,8 @@ they compute what it wrote:
 * :func:`one_nearest_neighbour` is the baseline that needs no training;
 * :func:`build_day_classifier`, :func:`build_speaker_classifier`,
   :func:`to_dataset` and :func:`fit_classifier` are lesson 31's models and
-  its training recipe (early stopping on the validation loss), which lesson
-  32 retrains with more seeds.
+  its training recipe (early stopping on the validation loss), which lessons
+  32 and 35 retrain with more seeds.
 
 Importing this module does not import TensorFlow; the functions that build or
 train a model import Keras when they are called, after the notebook's setup
