@@ -63,7 +63,7 @@ def test_compare_prints_each_seed_the_mean_the_count_and_the_verdict(capsys):
     compare("A minus 1-NN", A, 0.955)
     assert capsys.readouterr().out == (
         "A minus 1-NN: per seed -0.0050, +0.0050, +0.0150; mean +0.0050, 0.5 spreads; "
-        "within the spread: three seeds cannot tell them apart\n"
+        "within the spread: one more run could land on either side\n"
     )
 
 

@@ -39,7 +39,7 @@ __all__ = ["VERDICTS", "compare", "print_epochs", "train_seeds", "with_mean_and_
 
 #: The three grades of :func:`compare`, keyed by the verdict it returns, with the sentence it prints.
 VERDICTS = {
-    "within the spread": "within the spread: three seeds cannot tell them apart",
+    "within the spread": "within the spread: one more run could land on either side",
     "a hint": "more than a spread, but under two or not in every seed: a hint, not a difference",
     "a difference": "two spreads or more, the same sign in every seed: a difference",
 }
@@ -350,7 +350,7 @@ def compare(label: str, a: pd.Series, b: pd.Series | float, count: int | None = 
         A minus B: per seed +0.0500, +0.0400, +0.0600; mean +0.0500 (+5.0 test days), 5.0 spreads; two spreads or more, the same sign in every seed: a difference
         'a difference'
         >>> compare("A minus 1-NN", a, 0.955)
-        A minus 1-NN: per seed -0.0050, +0.0050, +0.0150; mean +0.0050, 0.5 spreads; within the spread: three seeds cannot tell them apart
+        A minus 1-NN: per seed -0.0050, +0.0050, +0.0150; mean +0.0050, 0.5 spreads; within the spread: one more run could land on either side
         'within the spread'
     """
     if not isinstance(label, str):
