@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -49,7 +50,7 @@ def test_vocabulary_round_trip_and_errors(vocab):
         vocab.decode([0, vocab.size])
 
 
-@pytest.mark.parametrize("smoothing", ["kneser-ney", "add-k"])
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "modified-kneser-ney", "add-k"])
 @pytest.mark.parametrize("order", [1, 2, 3, 5])
 def test_ngram_probabilities_sum_to_one_for_seen_unseen_and_short_contexts(vocab, smoothing, order):
     model = CharNGramModel(order, smoothing).fit(vocab.encode(TEXT), vocab.size)
@@ -74,6 +75,73 @@ def test_kneser_ney_matches_a_hand_computed_bigram():
     assert model.bits_per_character(vocab.encode("abab")) == pytest.approx(bits)
 
 
+def reference_modified_kneser_ney(ids, order, vocab_size):
+    """Chen & Goodman's interpolated modified Kneser–Ney with dictionaries, one probability at a time."""
+    ids = [int(i) for i in ids]
+    raw = {m: Counter(tuple(ids[i : i + m]) for i in range(len(ids) - m + 1)) for m in range(1, order + 1)}
+    counts = {order: raw[order]}
+    for m in range(1, order):
+        counts[m] = Counter(gram[1:] for gram in raw[m + 1])  # continuation: how many characters precede it
+    discounts = {}
+    for m, table in counts.items():
+        n1, n2, n3, n4 = (sum(1 for c in table.values() if c == k) for k in (1, 2, 3, 4))
+        if min(n1, n2, n3, n4):
+            y = n1 / (n1 + 2 * n2)
+            d = (0.0, 1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3)
+        else:
+            d = (0.0, -1, -1, -1)
+        if not all(0 < d[c] < c for c in (1, 2, 3)):  # the documented fallback: the single Kneser–Ney discount
+            single = min(max(n1 / (n1 + 2 * n2), 0.05), 0.95) if n1 + n2 else 0.5
+            d = (0.0, single, single, single)
+        discounts[m] = d
+
+    def probability(history, w):
+        m = len(history) + 1
+        lower = 1 / vocab_size if m == 1 else probability(history[1:], w)
+        followers = {gram[-1]: c for gram, c in counts[m].items() if gram[:-1] == history}
+        total = sum(followers.values())
+        if total == 0:
+            return lower
+        d, c = discounts[m], followers.get(w, 0)
+        handed_down = sum(d[min(count, 3)] for count in followers.values())
+        return (c - d[min(c, 3)]) / total + handed_down / total * lower
+
+    return probability, discounts
+
+
+def test_modified_kneser_ney_matches_a_dictionary_implementation():
+    # Twelve characters, 2,000 of them: sparse enough that orders 2 to 4 have strings seen once, twice, three and
+    # four times (three discounts), while order 1 has none seen once (the fallback).
+    rng = np.random.default_rng(1)
+    weights = np.arange(12, 0, -1.0)
+    ids = rng.choice(12, size=2000, p=weights / weights.sum())
+    ids[1::7] = (ids[:-1:7] + 1) % 12  # some structure for the longer contexts
+    for order in (1, 2, 3, 4):
+        model = CharNGramModel(order, "modified-kneser-ney").fit(ids, 12)
+        probability, discounts = reference_modified_kneser_ney(ids, order, 12)
+        for m in range(1, order + 1):
+            np.testing.assert_allclose(model.discounts[m], discounts[m][1:], rtol=1e-12)
+        for context in ([0, 1, 2], [11, 11, 11], [3, 0, 4], [2]):
+            history = tuple(context[len(context) - (order - 1) :]) if order > 1 else ()
+            expected = [probability(history, w) for w in range(12)]
+            np.testing.assert_allclose(model.probabilities(np.array(context)), expected, rtol=1e-10, atol=1e-15)
+    # Three different discounts where the counts allow them: this is not single-discount Kneser–Ney.
+    modified = CharNGramModel(4, "modified-kneser-ney").fit(ids, 12)
+    assert all(len(set(modified.discounts[m])) == 3 for m in (2, 3, 4))
+    single = CharNGramModel(4, "kneser-ney").fit(ids, 12)
+    assert np.abs(modified.probabilities(np.array([0, 1, 2])) - single.probabilities(np.array([0, 1, 2]))).max() > 0.01
+
+
+def test_modified_kneser_ney_falls_back_to_one_discount_on_tiny_counts(vocab):
+    ids = vocab.encode(TEXT)
+    modified = CharNGramModel(4, "modified-kneser-ney").fit(ids, vocab.size)
+    single = CharNGramModel(4, "kneser-ney").fit(ids, vocab.size)
+    for m, discounts in modified.discounts.items():
+        if len(set(discounts)) == 1:  # no three discounts from these counts: the single one, three times
+            assert discounts[0] == single.discounts[m]
+    assert any(len(set(d)) == 1 for d in modified.discounts.values())
+
+
 def test_longer_context_helps_on_repetitive_text(vocab):
     ids = vocab.encode(TEXT * 20)
     bits = [CharNGramModel(n).fit(ids, vocab.size).bits_per_character(ids) for n in (1, 3, 5)]
@@ -93,6 +161,7 @@ def test_longer_context_helps_on_repetitive_text(vocab):
         ({"k": -0.5}, ValueError, r"k must be a number > 0 and finite; received k=-0\.5"),
         ({"k": "0.1"}, TypeError, r"k must be a number > 0; received k='0\.1' \(str\)"),
         ({"discount": 1.5}, ValueError, "discount must be None"),
+        ({"smoothing": "modified-kneser-ney", "discount": 0.5}, ValueError, "discount applies to smoothing='kneser-ney' only"),
     ],
 )
 def test_ngram_rejects_bad_settings(kwargs, error, match):
@@ -100,7 +169,7 @@ def test_ngram_rejects_bad_settings(kwargs, error, match):
         CharNGramModel(**kwargs)
 
 
-@pytest.mark.parametrize("smoothing", ["kneser-ney", "add-k"])
+@pytest.mark.parametrize("smoothing", ["kneser-ney", "modified-kneser-ney", "add-k"])
 @pytest.mark.parametrize(("vocab_size", "order"), [(300, 8), (10_000, 5), (10_000, 8)])
 def test_ngram_is_exact_where_context_numbers_exceed_int64(smoothing, vocab_size, order):
     # vocab_size ** order > 2**63: int64 n-gram numbers used to wrap around, merging n-grams, and the

@@ -9,8 +9,9 @@ code for it lives here once:
 
 * :func:`split_text` cuts a text into a training part and the last part held out;
 * :class:`CharVocabulary` turns characters into integers and back;
-* :class:`CharNGramModel` is a character n-gram model with add-k or interpolated
-  Kneser–Ney smoothing, scored with :meth:`CharNGramModel.bits_per_character`;
+* :class:`CharNGramModel` is a character n-gram model with add-k, interpolated
+  Kneser–Ney or modified Kneser–Ney smoothing, scored with
+  :meth:`CharNGramModel.bits_per_character`;
 * :func:`build_char_lm`, :func:`build_step_model` and :func:`lstm_bits_per_character`
   build the Keras model, its one-step twin that carries states, and score a text.
 
@@ -221,18 +222,32 @@ class CharNGramModel:
       next shorter context; shorter orders count in how many *different* contexts a
       character string follows (continuation counts), and the order-0 model is uniform.
       ``D`` is ``n1 / (n1 + 2 n2)`` per order (n1, n2: how many n-grams were counted
-      once and twice) unless you pass ``discount``.
+      once and twice) unless you pass ``discount``;
+    * ``"modified-kneser-ney"``: interpolated Kneser–Ney with three discounts per order
+      (Chen & Goodman, 1998, section 3): ``D1`` for n-grams counted once, ``D2`` for twice
+      and ``D3+`` for three times or more, ``D_c = c - (c + 1) Y n_{c+1} / n_c`` with
+      ``Y = n1 / (n1 + 2 n2)``; a context gives the next shorter one
+      ``(D1 N1 + D2 N2 + D3+ N3+) / c(h ·)``, where ``N_c`` counts the characters that
+      followed it ``c`` times. Where an order's counts-of-counts cannot give three discounts
+      in ``(0, 1)``, ``(0, 2)`` and ``(0, 3)`` (for example no n-gram counted twice), that
+      order uses the single discount of ``"kneser-ney"`` for all three.
 
     Args:
         order: ``n``, from 1 (characters alone) to 8.
-        smoothing: ``"kneser-ney"`` or ``"add-k"``.
+        smoothing: ``"kneser-ney"``, ``"modified-kneser-ney"`` or ``"add-k"``.
         k: The pseudo-count of add-k, a finite number > 0.
-        discount: A fixed Kneser–Ney discount in (0, 1), or ``None`` to estimate it per order.
+        discount: A fixed Kneser–Ney discount in (0, 1), or ``None`` to estimate it per order
+            (``"kneser-ney"`` only: modified Kneser–Ney always estimates its three discounts).
+
+    Attributes:
+        discounts: After ``fit``, per order ``m``: the discount ``D`` (``"kneser-ney"``) or
+            the tuple ``(D1, D2, D3+)`` (``"modified-kneser-ney"``); empty for add-k.
 
     Raises:
         TypeError: If ``order`` is not a whole number, or ``k`` or ``discount`` is not a number.
         ValueError: If ``order`` is outside 1 … 8, ``smoothing`` is unknown, ``k`` is not a finite number > 0
-            (0, negative, NaN or infinity), or ``discount`` is not in (0, 1).
+            (0, negative, NaN or infinity), or ``discount`` is not in (0, 1) or is given with another smoothing
+            than ``"kneser-ney"``.
 
     Example:
         >>> vocab = CharVocabulary("abc")
@@ -243,7 +258,7 @@ class CharNGramModel:
         0.825
     """
 
-    SMOOTHINGS = ("kneser-ney", "add-k")
+    SMOOTHINGS = ("kneser-ney", "modified-kneser-ney", "add-k")
 
     def __init__(self, order: int = 5, smoothing: str = "kneser-ney", k: float = 0.1, discount: float | None = None) -> None:
         self.order = _check_int(order, "order", 1, 8)
@@ -262,11 +277,16 @@ class CharNGramModel:
             or not 0 < discount < 1
         ):
             raise ValueError(f"discount must be None or a number in (0, 1); received discount={discount!r}. Try 0.75.")
+        if discount is not None and smoothing != "kneser-ney":
+            raise ValueError(
+                f"discount applies to smoothing='kneser-ney' only; received discount={discount!r} with "
+                f"smoothing={smoothing!r}. Leave discount=None (modified Kneser–Ney estimates its three discounts)."
+            )
         self.smoothing, self.k = smoothing, float(k)
         self.discount = None if discount is None else float(discount)
         self.vocab_size = 0
         self._key_dtype: type = np.int64
-        self.discounts: dict[int, float] = {}
+        self.discounts: dict[int, Any] = {}
         self._tables: dict[int, dict[str, np.ndarray]] = {}
 
     def __repr__(self) -> str:
@@ -296,8 +316,9 @@ class CharNGramModel:
             raw[m] = np.unique(keys, return_counts=True)
         self.vocab_size, self._tables, self.discounts = vocab, {}, {}
         self._key_dtype = key_dtype
+        kneser_ney = self.smoothing in ("kneser-ney", "modified-kneser-ney")
         for m in range(1, self.order + 1):
-            if self.smoothing == "kneser-ney" and m < self.order:
+            if kneser_ney and m < self.order:
                 # Continuation count of an m-gram: how many different characters precede it.
                 longer = raw[m + 1][0] % vocab**m
                 table_keys, counts = np.unique(longer, return_counts=True)
@@ -311,13 +332,30 @@ class CharNGramModel:
                 "context_totals": np.bincount(inverse, weights=counts).astype(np.float64),
                 "context_types": np.bincount(inverse).astype(np.float64),
             }
+            if not kneser_ney:
+                continue
+            n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
+            single = float(np.clip(n1 / (n1 + 2 * n2), 0.05, 0.95)) if n1 + n2 else 0.5
             if self.smoothing == "kneser-ney":
-                if self.discount is not None:
-                    self.discounts[m] = float(self.discount)
-                else:
-                    n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
-                    self.discounts[m] = float(np.clip(n1 / (n1 + 2 * n2), 0.05, 0.95)) if n1 + n2 else 0.5
+                self.discounts[m] = single if self.discount is None else float(self.discount)
+                continue
+            # Modified Kneser–Ney: the characters that followed each context once, twice and 3+ times.
+            for name, seen in (("n1", counts == 1), ("n2", counts == 2), ("n3+", counts >= 3)):
+                self._tables[m][name] = np.bincount(inverse, weights=seen, minlength=contexts.size).astype(np.float64)
+            self.discounts[m] = self._three_discounts(counts, single)
         return self
+
+    @staticmethod
+    def _three_discounts(counts: np.ndarray, single: float) -> tuple[float, float, float]:
+        """Chen & Goodman's (D1, D2, D3+) from the counts-of-counts; ``single`` three times where they cannot be had."""
+        n = [int(np.sum(counts == c)) for c in (1, 2, 3, 4)]
+        if min(n) == 0:
+            return (single, single, single)
+        y = n[0] / (n[0] + 2 * n[1])
+        discounts = tuple(c - (c + 1) * y * n[c] / n[c - 1] for c in (1, 2, 3))
+        if not all(0 < d < c for c, d in zip((1, 2, 3), discounts)):
+            return (single, single, single)
+        return discounts  # type: ignore[return-value]
 
     def _check_fitted(self) -> None:
         if not self.vocab_size:
@@ -341,11 +379,18 @@ class CharNGramModel:
             if self.smoothing == "add-k":
                 p_m = (count + self.k) / (total + self.k * vocab)
             else:
-                discount = self.discounts[m]
-                types = _lookup(table["contexts"], table["context_types"], context)
                 seen = total > 0
                 safe_total = np.where(seen, total, 1.0)
-                p_m = np.where(seen, np.maximum(count - discount, 0) / safe_total + discount * types / safe_total * p_lower, p_lower)
+                if self.smoothing == "kneser-ney":
+                    discount = self.discounts[m]
+                    types = _lookup(table["contexts"], table["context_types"], context)
+                    taken, handed_down = np.maximum(count - discount, 0), discount * types
+                else:  # modified: D1, D2 or D3+ by the n-gram's count; each context hands down what it took
+                    d1, d2, d3 = self.discounts[m]
+                    taken = count - np.select([count >= 3, count == 2, count == 1], [d3, d2, d1], 0.0)
+                    handed_down = sum(d * _lookup(table["contexts"], table[name], context)
+                                      for d, name in ((d1, "n1"), (d2, "n2"), (d3, "n3+")))
+                p_m = np.where(seen, taken / safe_total + handed_down / safe_total * p_lower, p_lower)
             p_lower = np.where(valid, p_m, p_lower)
             result = np.where(valid, p_m, result)
         return result
