@@ -105,6 +105,22 @@ def test_too_few_right_says_how_many_and_shows_the_misses(truth, capsys):
     assert result is False and right / DATES_CASES < DATES_MIN_EXACT
     assert out.startswith(f"Not yet: {right} of {DATES_CASES} held-out dates exactly right")
     assert "you wrote '2000-01-01'" in out and "add attention" in out
+    assert f"0 of the {DATES_CASES - right} misses are all-digit dates" in out
+
+
+def test_the_misses_are_counted_by_kind(truth, capsys):
+    """Lesson 45's plain model missed most on the all-digit dates: the message counts the misses of that kind."""
+    model = tiny_model()
+
+    def all_digits(text):
+        return set(text) <= set("0123456789/.")
+
+    def digits_wrong(texts):
+        return ["2000-01-01" if all_digits(t) else truth[t] for t in texts]
+    result, out = run_check(model_bound(model, digits_wrong), capsys=capsys, model=model)
+    n = sum(all_digits(t) for t in check_dates()[0])
+    assert result is False and 0 < n < DATES_CASES
+    assert f"{n} of the {n} misses are all-digit dates such as '03/03/21', 0 are written with words" in out
 
 
 @pytest.mark.parametrize(("answer", "words"), [

@@ -30,6 +30,8 @@ _CHECK_SEED = 2_718_281  # not shown in the notebook: the learner cannot tune to
 #: With the model's weights perturbed, at least this many of the first _PROBE_CASES answers must change.
 _PROBE_CASES = 100
 _PROBE_MIN_CHANGED = 5
+#: The characters of the all-digit formats (03/03/21, 3.3.2021, 2021/03/03), for the breakdown of the misses.
+_DIGIT_DATE_CHARS = frozenset("0123456789/.")
 
 _ASKS_FOR = (
     "Why it matters: a parser written by hand (or dateutil.parser) reads many of these formats, so right answers "
@@ -117,10 +119,12 @@ class DatesExercise(Exercise):
             usage="dates_exercise.check(translate, model=dates_model)",
             hints=(
                 ("Start from lesson 45: an encoder LSTM whose final states are the decoder LSTM's initial_state, "
-                 "trained with teacher forcing on the target shifted right behind START_ID. Add "
-                 "keras.layers.AdditiveAttention over the encoder's outputs: without it, long dates such as "
-                 "'Wednesday, the twenty-seventh of September 2023' are where the plain model fails. Train on "
-                 "date_pairs(..., exclude=HELD_OUT_RANGES), never on the held-out ranges."),
+                 "trained with teacher forcing on the target shifted right behind START_ID. Add attention over the "
+                 "encoder's outputs as lesson 45 does, Bahdanau's score: keras.layers.AdditiveAttention()([W(dec_out), "
+                 "enc_out, U(enc_out)]), with W and U two Dense(UNITS, use_bias=False) layers. Without it, lesson 45's "
+                 "plain model missed most on the short all-digit dates such as '03/03/21' (the year and the month as "
+                 "well as the day), not on the long ones. Train on date_pairs(..., exclude=HELD_OUT_RANGES), never on "
+                 "the held-out ranges."),
                 ("translate(texts) runs the encoder once on encode_dates(texts), then ISO_LENGTH decoder steps: each "
                  "step's input is the previous step's argmax (START_ID at first) and its initial_state the states "
                  "the previous step returned. Decode all dates as one batch with predict_on_batch, and return "
@@ -196,10 +200,12 @@ class DatesExercise(Exercise):
         wrong = [(x, a, t) for x, a, t, ok in zip(texts, answers, truth, right) if not ok]
         for text, got, want in sorted(wrong, key=lambda w: -len(w[0]))[:3]:
             print(f"  {text!r}: you wrote {got!r}, the answer is {want!r}")
-        long_wrong = sum(len(x) > 24 for x, _, _ in wrong)
-        if wrong and long_wrong / len(wrong) > 0.5:
-            print(f"  {long_wrong} of the {len(wrong)} misses are long dates (more than 24 characters): "
-                  "add attention over the encoder's outputs, or train longer.")
+        if wrong:
+            digits = sum(set(x) <= _DIGIT_DATE_CHARS for x, _, _ in wrong)
+            print(f"  {digits} of the {len(wrong)} misses are all-digit dates such as '03/03/21', "
+                  f"{len(wrong) - digits} are written with words. Without attention, lesson 45's plain encoder–decoder "
+                  "missed most on the all-digit ones: add attention over the encoder's outputs (hint 1), or train "
+                  "longer.")
         if problem is not None:
             print(f"And {problem}.")
         return False
