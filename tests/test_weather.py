@@ -1,4 +1,5 @@
-"""The weather record: checked file, regular hourly grid, gaps reported, short gaps filled, long ones refused.
+"""The weather record: checked file, regular hourly grid, gaps reported, short gaps filled (by interpolation, or
+from the past only), long ones refused.
 
 Bad-file tests work on a copy of data/ in a temporary folder (helpers shared with
 tests/test_course_data_loaders.py). A malformed row is tested with the copy's
@@ -159,6 +160,39 @@ def test_the_real_record_has_a_pressure_gap_longer_than_five_hours():
     assert fill_gaps(data, max_gap_hours=5, columns=["temp", "dewp"])[["temp", "dewp"]].notna().all().all()
 
 
+def test_carry_repeats_the_last_reading_and_fills_a_gap_at_the_end():
+    frame = pd.DataFrame({"temp": [0, np.nan, 2, np.nan, np.nan, 5, 6, np.nan]}, index=GRID)
+    assert fill_gaps(frame, max_gap_hours=2, method="carry")["temp"].tolist() == [0, 0, 2, 2, 2, 5, 6, 6]
+    with pytest.raises(ValueError, match=r"missing at the edge of the record .*nothing to interpolate from"):
+        fill_gaps(frame, max_gap_hours=2)  # interpolation needs the reading after the gap
+
+
+@pytest.mark.parametrize("method, reads_the_future", [("carry", False), ("interpolate", True)])
+def test_only_carry_leaves_the_past_unchanged_when_the_future_changes(method, reads_the_future):
+    """The look-ahead the weather lesson removes: change every reading after hour t, refill, compare hours <= t."""
+    frame = pd.DataFrame({"temp": [0, 1, np.nan, np.nan, 4, np.nan, 6, 7.0],
+                          "wind": [0, np.nan, 2, 3, 4, 5, np.nan, 7.0]}, index=GRID)
+    filled = fill_gaps(frame, max_gap_hours=2, method=method)
+    changed_at = []
+    for t in range(len(GRID) - 1):
+        future_changed = frame.copy()
+        future_changed.iloc[t + 1:] += 100.0
+        refilled = fill_gaps(future_changed, max_gap_hours=2, method=method)
+        if not refilled.iloc[:t + 1].equals(filled.iloc[:t + 1]):
+            changed_at.append(t)
+    # Interpolation changes every hour t that lies in a gap (2, 3, 5 for temp; 1, 6 for wind); carrying never does.
+    assert changed_at == ([1, 2, 3, 5, 6] if reads_the_future else [])
+
+
+def test_carry_on_the_real_record_uses_only_the_past():
+    data, _ = load_nyc_weather("JFK")
+    columns = ["temp", "pressure"]
+    filled = fill_gaps(data, max_gap_hours=12, columns=columns, method="carry")
+    cut = 4058  # an hour inside one of the pressure gaps: filling the record cut there gives the same values
+    assert data["pressure"].iloc[cut - 1:cut + 1].isna().all()
+    assert fill_gaps(data.iloc[:cut + 1], 12, columns, method="carry")[columns].equals(filled[columns].iloc[:cut + 1])
+
+
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"data": np.zeros(3)}, TypeError, "data must be a DataFrame with a DatetimeIndex"),
     ({"data": pd.DataFrame({"a": [1.0, 2.0]})}, TypeError, "DatetimeIndex"),
@@ -171,6 +205,12 @@ def test_the_real_record_has_a_pressure_gap_longer_than_five_hours():
     ({"data": pd.DataFrame({"a": [0, 1, np.inf, np.nan, 4, 5, 6, 7]}, index=GRID)}, ValueError,
      r"column 'a' holds inf at 2013-01-01 02:00:00\+00:00 \(1 infinite values in all\); expected finite numbers.*replace\(\[np\.inf, -np\.inf\], np\.nan\)"),
     ({"data": pd.DataFrame({"a": [0, 1, 2, np.nan, -np.inf, 5, 6, 7]}, index=GRID)}, ValueError, r"column 'a' holds -inf at"),
+    ({"method": "linear"}, ValueError, r"method must be one of \['interpolate', 'carry'\]; received method='linear'"),
+    ({"method": None}, TypeError, r"method must be a string, one of \['interpolate', 'carry'\]; received NoneType None"),
+    ({"method": "carry", "data": pd.DataFrame({"a": [np.nan, *range(7)]}, index=GRID)}, ValueError,
+     r"missing at the edge of the record .*no reading before it to carry forward"),
+    ({"method": "carry", "data": pd.DataFrame({"a": [0, np.nan, np.nan, np.nan, 4, 5, 6, 7.0]}, index=GRID)},
+     ValueError, r"column 'a' has a gap of 3 hours .*longer than max_gap_hours=2"),
 ])
 def test_fill_gaps_rejects_bad_input_clearly(kwargs, error, message):
     args = {"data": pd.DataFrame({"temp": np.arange(8.0)}, index=GRID), "max_gap_hours": 2, **kwargs}

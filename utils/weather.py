@@ -8,9 +8,12 @@ windowing code silently joins the hours on either side of a gap. So the
 loader checks the file (checksum first, then every row, with errors that name
 the file, line and column), puts one station's record on a regular hourly grid
 in UTC, with a row of NaN for every missing hour, and reports every gap it
-found; :func:`fill_gaps` then fills the short gaps by interpolation in time and
-refuses a gap longer than the limit you choose. Which limit is right is the
-lesson's decision, not the loader's.
+found; :func:`fill_gaps` then fills the short gaps and refuses a gap longer
+than the limit you choose. Which limit is right is the lesson's decision, not
+the loader's. It fills in one of two ways: by interpolation in time, which
+reads the reading *after* a gap, or by carrying the last reading forward,
+which reads only the past. A forecaster's inputs must be filled the second way:
+an interpolated input at a forecast origin would hold a little of the future.
 
 Introduced in the weather-forecasting lesson (``notebooks/24_...``).
 """
@@ -25,7 +28,16 @@ import pandas as pd
 
 from utils.data import DATA_DIR, RESTORE, read_csv_text, verify_data_file
 
-__all__ = ["MEASUREMENTS", "STATIONS", "WEATHER_FILE", "HourlyRecord", "fill_gaps", "find_gaps", "load_nyc_weather"]
+__all__ = [
+    "FILL_METHODS",
+    "MEASUREMENTS",
+    "STATIONS",
+    "WEATHER_FILE",
+    "HourlyRecord",
+    "fill_gaps",
+    "find_gaps",
+    "load_nyc_weather",
+]
 
 #: The data file, in ``data/``.
 WEATHER_FILE = "nyc_weather_2013.csv"
@@ -183,32 +195,57 @@ def load_nyc_weather(station: str = "JFK", data_dir: str | Path | None = None) -
     return HourlyRecord(data=data, gaps=find_gaps(grid, grid.isin(observed.index)))
 
 
-def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Fill runs of missing values up to ``max_gap_hours`` long by linear interpolation in time.
+FILL_METHODS = ("interpolate", "carry")
+
+
+def fill_gaps(
+    data: pd.DataFrame,
+    max_gap_hours: int,
+    columns: list[str] | tuple[str, ...] | None = None,
+    method: str = "interpolate",
+) -> pd.DataFrame:
+    """Fill runs of missing values up to ``max_gap_hours`` long, by interpolation or from the past only.
 
     A longer run is not filled: the function raises and names it, because
     inventing a day of weather would teach the network a straight line. Drop
     such a column, or cut the record there, and say so.
 
+    The two methods differ in what a filled value depends on:
+
+    * ``"interpolate"`` draws a straight line in time from the reading before the gap to the reading after it.
+      A filled hour then depends on a *later* reading, so it must not be a forecaster's input: a window that ends
+      in a gap would see part of the future it is asked to forecast. It needs a reading on both sides of each gap.
+    * ``"carry"`` repeats the last reading before the gap (pandas' ``ffill``). A filled hour depends only on
+      readings at or before it, so every input of a window ending at hour ``t`` is known at ``t``. It needs a
+      reading before each gap; a gap at the end of the record is filled too.
+
     Args:
         data: An hourly frame with a regular ``DatetimeIndex`` (as :func:`load_nyc_weather` returns).
         max_gap_hours: The longest run of missing values to fill, in hours (>= 1).
         columns: The columns to fill and check; all columns when omitted. Other columns are returned unchanged.
+        method: ``"interpolate"`` (linear in time) or ``"carry"`` (the last reading, carried forward).
 
     Returns:
         A copy of ``data`` with those columns filled.
 
     Raises:
-        TypeError: If ``data`` is not a DataFrame with a DatetimeIndex.
-        ValueError: If the index is not regular hourly, a column is unknown, ``max_gap_hours`` < 1, a column is
-            all NaN or holds an infinite value (named with its column and time), a run longer than ``max_gap_hours`` exists (named with its column, start and length), or a
-            column starts or ends with missing values (there is nothing to interpolate from).
+        TypeError: If ``data`` is not a DataFrame with a DatetimeIndex, or ``method`` is not a string.
+        ValueError: If the index is not regular hourly, a column is unknown, ``max_gap_hours`` < 1, ``method`` is
+            not one of :data:`FILL_METHODS`, a column is all NaN or holds an infinite value (named with its column
+            and time), a run longer than ``max_gap_hours`` exists (named with its column, start and length), or a
+            column starts with missing values (either method) or ends with them (``"interpolate"`` only): there is
+            nothing to fill from.
+
+    Introduced in the weather-forecasting lesson (``notebooks/24_weather_forecasting.ipynb``), which fills its
+    inputs with ``method="carry"``.
 
     Example:
         >>> grid = pd.date_range("2013-01-01", periods=5, freq="h", tz="UTC")
         >>> frame = pd.DataFrame({"temp": [1.0, np.nan, np.nan, 4.0, 5.0]}, index=grid)
         >>> fill_gaps(frame, max_gap_hours=2)["temp"].tolist()
         [1.0, 2.0, 3.0, 4.0, 5.0]
+        >>> fill_gaps(frame, max_gap_hours=2, method="carry")["temp"].tolist()
+        [1.0, 1.0, 1.0, 4.0, 5.0]
     """
     if not isinstance(data, pd.DataFrame) or not isinstance(data.index, pd.DatetimeIndex):
         raise TypeError(
@@ -220,6 +257,15 @@ def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple
                          "first (load_nyc_weather does).")
     if isinstance(max_gap_hours, bool) or not isinstance(max_gap_hours, int | np.integer) or max_gap_hours < 1:
         raise ValueError(f"max_gap_hours must be a whole number >= 1; received max_gap_hours={max_gap_hours!r}.")
+    if not isinstance(method, str):
+        raise TypeError(
+            f"method must be a string, one of {list(FILL_METHODS)}; received {type(method).__name__} {method!r}."
+        )
+    if method not in FILL_METHODS:
+        raise ValueError(
+            f"method must be one of {list(FILL_METHODS)}; received method={method!r}. Use \"carry\" for a "
+            "forecaster's inputs (only past readings), \"interpolate\" where a later reading may be used."
+        )
     columns = list(data.columns if columns is None else columns)
     unknown = [c for c in columns if c not in data.columns]
     if unknown:
@@ -232,18 +278,21 @@ def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple
             first = int(np.argmax(infinite))
             raise ValueError(
                 f"column {column!r} holds {values.iloc[first]} at {data.index[first]} ({int(infinite.sum())} "
-                "infinite values in all); expected finite numbers, with NaN where a value is missing. Interpolating "
+                "infinite values in all); expected finite numbers, with NaN where a value is missing. Filling "
                 f"next to it would fill the gap with inf or NaN. If it marks a missing value, replace it first: "
                 f"data[{column!r}] = data[{column!r}].replace([np.inf, -np.inf], np.nan)."
             )
         if values.isna().all():
             raise ValueError(f"column {column!r} holds no value at all; drop it instead of filling it.")
         gaps = find_gaps(data.index, values.notna().to_numpy())
-        if len(gaps) and (gaps["start"].iloc[0] == data.index[0] or gaps["end"].iloc[-1] == data.index[-1]):
-            edge = gaps.iloc[0] if gaps["start"].iloc[0] == data.index[0] else gaps.iloc[-1]
+        at_start = len(gaps) and gaps["start"].iloc[0] == data.index[0]
+        at_end = len(gaps) and gaps["end"].iloc[-1] == data.index[-1] and method == "interpolate"
+        if at_start or at_end:
+            edge = gaps.iloc[0] if at_start else gaps.iloc[-1]
+            nothing = "no reading before it to carry forward" if method == "carry" else "nothing to interpolate from"
             raise ValueError(
                 f"column {column!r} is missing at the edge of the record ({edge['start']} to {edge['end']}); "
-                "there is nothing to interpolate from. Cut the record to the hours with values first."
+                f"there is {nothing}. Cut the record to the hours with values first."
             )
         long = gaps[gaps["hours"] > max_gap_hours]
         if len(long):
@@ -251,7 +300,7 @@ def fill_gaps(data: pd.DataFrame, max_gap_hours: int, columns: list[str] | tuple
             raise ValueError(
                 f"column {column!r} has a gap of {first['hours']} hours from {first['start']} to {first['end']}, "
                 f"longer than max_gap_hours={max_gap_hours} (and {len(long) - 1} more). Raise the limit if "
-                "interpolating that long is acceptable, drop the column, or cut the record there."
+                "filling that long is acceptable, drop the column, or cut the record there."
             )
-        filled[column] = values.interpolate(method="time")
+        filled[column] = values.ffill() if method == "carry" else values.interpolate(method="time")
     return filled
