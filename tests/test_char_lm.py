@@ -216,6 +216,21 @@ def test_decode_refuses_probabilities_and_says_take_argmax(vocab):
     assert vocab.decode([]) == ""
 
 
+def test_ngram_bits_per_character_one_value_per_scored_character(vocab):
+    ids = vocab.encode(TEXT)
+    model = CharNGramModel(3, "modified-kneser-ney").fit(ids, vocab.size)
+    bits = model.bits_per_character(ids, per_character=True)
+    assert bits.shape == (len(ids) - 1,) and bits.dtype == np.float64
+    assert bits.mean() == pytest.approx(model.bits_per_character(ids), rel=1e-12)
+    # Character i's bits come from the order - 1 characters before it: -log2 of probabilities(context)[ids[i]].
+    for i in (1, 2, 17, len(ids) - 1):
+        p = model.probabilities(ids[max(0, i - 2) : i])
+        assert bits[i - 1] == pytest.approx(-math.log2(p[ids[i]]), rel=1e-12)
+    for flag in (1, "yes", None):
+        with pytest.raises(TypeError, match="per_character must be True or False"):
+            model.bits_per_character(ids, per_character=flag)
+
+
 def test_ngram_rejects_bad_data_and_use_before_fit(vocab):
     model = CharNGramModel(3)
     with pytest.raises(ValueError, match="not fitted"):
@@ -256,6 +271,16 @@ def test_lstm_helpers_agree_with_the_keras_model(vocab):
     log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     bits = -np.mean(log_p[np.arange(len(ids) - 1), ids[1:]]) / math.log(2)
     assert lstm_bits_per_character(model, ids, streams=1, chunk=7) == pytest.approx(bits, rel=1e-5)
+    # Per character, in text order: with 3 streams each piece starts from empty memory, so each piece's bits are
+    # the whole model's on that piece alone (pieces of 21, 21 and the last 5 of the 47 scored characters).
+    per_char = lstm_bits_per_character(model, ids, streams=3, chunk=7, per_character=True)
+    assert per_char.shape == (len(ids) - 1,) and per_char.dtype == np.float64
+    assert per_char.mean() == pytest.approx(lstm_bits_per_character(model, ids, streams=3, chunk=7), rel=1e-6)
+    for start, stop in ((0, 21), (21, 42), (42, len(ids) - 1)):
+        piece_logits = np.asarray(model(ids[None, start:stop]))[0]
+        piece_log_p = piece_logits - np.log(np.exp(piece_logits).sum(axis=1, keepdims=True))
+        expected = -piece_log_p[np.arange(stop - start), ids[start + 1 : stop + 1]] / math.log(2)
+        np.testing.assert_allclose(per_char[start:stop], expected, rtol=1e-4)
     # An untrained model knows nothing: close to log2(vocabulary size).
     assert abs(lstm_bits_per_character(model, ids, streams=3) - math.log2(vocab.size)) < 0.2
 
@@ -282,3 +307,5 @@ def test_lstm_helpers_reject_bad_input(vocab):
         lstm_bits_per_character(model, [0, vocab.size])
     with pytest.raises(ValueError, match="at least 2"):
         lstm_bits_per_character(model, [0])
+    with pytest.raises(TypeError, match=r"per_character must be True or False; received per_character='all'"):
+        lstm_bits_per_character(model, [0, 1], per_character="all")

@@ -49,6 +49,12 @@ def _check_text(text: object, name: str = "text", min_length: int = 1) -> str:
     return text
 
 
+def _check_flag(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; received {name}={value!r} ({type(value).__name__}).")
+    return bool(value)
+
+
 def _check_int(value: object, name: str, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number; received {value!r} ({type(value).__name__}).")
@@ -413,18 +419,36 @@ class CharNGramModel:
         grams = np.column_stack([np.tile(prefix, (self.vocab_size, 1)), np.arange(self.vocab_size)]).astype(np.int64)
         return self._probabilities_of(grams)
 
-    def bits_per_character(self, ids: Sequence[int] | np.ndarray) -> float:
+    def bits_per_character(self, ids: Sequence[int] | np.ndarray, per_character: bool = False) -> float | np.ndarray:
         """Average ``-log2 p`` of ``ids[1:]``, each from the characters before it in ``ids``.
 
         The first character is not scored (it has no context), as in :func:`lstm_bits_per_character`.
 
+        Args:
+            ids: The text as character numbers (``CharVocabulary.encode``), at least 2 of them.
+            per_character: ``False`` (default) for the average; ``True`` for the bits of every scored
+                character, for example to compare two models character by character (lesson 43's bootstrap).
+
+        Returns:
+            The average bits per character, a float; with ``per_character=True`` a float64 array of
+            ``len(ids) - 1`` values, ``-log2 p(ids[i] | ids[:i])`` for ``i = 1 … len(ids) - 1``, whose mean is
+            the average.
+
         Raises:
+            TypeError: If ``per_character`` is not ``True`` or ``False``.
             ValueError: If the model is not fitted or ``ids`` has fewer than 2 numbers or numbers outside the vocabulary.
+
+        Example:
+            >>> vocab = CharVocabulary("abc")
+            >>> model = CharNGramModel(order=2, smoothing="add-k", k=1.0).fit(vocab.encode("abab"), vocab.size)
+            >>> model.bits_per_character(vocab.encode("abab"), per_character=True).round(3).tolist()
+            [0.737, 1.0, 0.737]
         """
+        _check_flag(per_character, "per_character")
         self._check_fitted()
         ids = _check_ids(ids, self.vocab_size, min_length=2)
-        p = self._probabilities_of(self._grams(ids))[1:]
-        return float(-np.mean(np.log2(p)))
+        bits = -np.log2(self._probabilities_of(self._grams(ids))[1:])
+        return bits if per_character else float(np.mean(bits))
 
 
 # ---------------------------------------------------------------------------
@@ -522,7 +546,9 @@ def build_step_model(model: Any) -> Any:
     return step_model
 
 
-def lstm_bits_per_character(model: Any, ids: Sequence[int] | np.ndarray, streams: int = 64, chunk: int = 100) -> float:
+def lstm_bits_per_character(
+    model: Any, ids: Sequence[int] | np.ndarray, streams: int = 64, chunk: int = 100, per_character: bool = False
+) -> float | np.ndarray:
     """Bits per character of an LSTM language model on a text, read with its memory carried along.
 
     The model predicts ``ids[1:]`` from what came before, the same characters
@@ -537,15 +563,19 @@ def lstm_bits_per_character(model: Any, ids: Sequence[int] | np.ndarray, streams
         ids: The text as character numbers (``CharVocabulary.encode``), at least 2 of them.
         streams: Pieces read side by side.
         chunk: Characters per call.
+        per_character: ``False`` (default) for the average; ``True`` for the bits of every scored character in
+            text order, to set next to :meth:`CharNGramModel.bits_per_character` with ``per_character=True``.
 
     Returns:
-        Average ``-log2 p(next character)``.
+        Average ``-log2 p(next character)``, a float; with ``per_character=True`` a float64 array of
+        ``len(ids) - 1`` values, one for each of ``ids[1:]``, whose mean is the average.
 
     Raises:
-        TypeError, ValueError: On a bad model, text, ``streams`` or ``chunk``.
+        TypeError, ValueError: On a bad model, text, ``streams``, ``chunk`` or ``per_character``.
     """
     _check_int(streams, "streams", 1)
     _check_int(chunk, "chunk", 1)
+    _check_flag(per_character, "per_character")
     ids = np.asarray(ids)
     if ids.ndim != 1 or ids.size < 2 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be a 1-D array of at least 2 character numbers; received shape {ids.shape}, dtype {ids.dtype}.")
@@ -571,13 +601,15 @@ def lstm_bits_per_character(model: Any, ids: Sequence[int] | np.ndarray, streams
     def score(x_chunk, y_chunk, w_chunk, h, c):
         logits, h, c = step_model([x_chunk, h, c], training=False)
         nats = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_chunk, logits=logits)
-        return tf.reduce_sum(nats * w_chunk), h, c
+        return nats * w_chunk, h, c  # (streams, chunk); 0 on the padding
 
     h = tf.zeros((streams, units))
     c = tf.zeros((streams, units))
-    nats = 0.0
+    nats = []
     for start in range(0, per_stream, chunk):
         part = slice(start, start + chunk)
         chunk_nats, h, c = score(x[:, part], y[:, part], weight[:, part], h, c)
-        nats += float(chunk_nats)
-    return nats / total / math.log(2)
+        nats.append(np.asarray(chunk_nats, dtype=np.float64))
+    # Stream by stream, position by position: the text's order, then the padding, which is cut off.
+    bits = np.concatenate(nats, axis=1).reshape(-1)[:total] / math.log(2)
+    return bits if per_character else float(np.mean(bits))
