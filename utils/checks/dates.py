@@ -121,10 +121,12 @@ class DatesExercise(Exercise):
                 ("Start from lesson 45: an encoder LSTM whose final states are the decoder LSTM's initial_state, "
                  "trained with teacher forcing on the target shifted right behind START_ID. Add attention over the "
                  "encoder's outputs as lesson 45 does, Bahdanau's score: keras.layers.AdditiveAttention()([W(dec_out), "
-                 "enc_out, U(enc_out)]), with W and U two Dense(UNITS, use_bias=False) layers. Without it, lesson 45's "
-                 "plain model missed most on the short all-digit dates such as '03/03/21' (the year and the month as "
-                 "well as the day), not on the long ones. Train on date_pairs(..., exclude=HELD_OUT_RANGES), never on "
-                 "the held-out ranges."),
+                 "enc_out, U(enc_out)], mask=[None, enc_mask]), with W and U two Dense(UNITS, use_bias=False) layers "
+                 "and enc_mask = keras.ops.not_equal(enc_ids, 0) passed on to the step model as an input (there "
+                 "enc_out is a plain Input that carries no mask, so without it the weights fall on padding). Without "
+                 "attention, lesson 45's plain model was weakest on the all-digit dates whose year comes first or "
+                 "has two digits ('2021/03/03', '03/03/21'), and the long spelled-out format lost its days. Train on "
+                 "date_pairs(..., exclude=HELD_OUT_RANGES), never on the held-out ranges."),
                 ("translate(texts) runs the encoder once on encode_dates(texts), then ISO_LENGTH decoder steps: each "
                  "step's input is the previous step's argmax (START_ID at first) and its initial_state the states "
                  "the previous step returned. Decode all dates as one batch with predict_on_batch, and return "
@@ -203,9 +205,13 @@ class DatesExercise(Exercise):
         if wrong:
             digits = sum(set(x) <= _DIGIT_DATE_CHARS for x, _, _ in wrong)
             print(f"  {digits} of the {len(wrong)} misses are all-digit dates such as '03/03/21', "
-                  f"{len(wrong) - digits} are written with words. Without attention, lesson 45's plain encoder–decoder "
-                  "missed most on the all-digit ones: add attention over the encoder's outputs (hint 1), or train "
-                  "longer.")
+                  f"{len(wrong) - digits} are written with words.")
+            digit_share = sum(set(x) <= _DIGIT_DATE_CHARS for x in texts) / len(texts)
+            if problem is None and digits / len(wrong) > digit_share:
+                print(f"  That is more than their share of the check's dates ({100 * digit_share:.0f} %). Without "
+                      "attention, lesson 45's plain encoder–decoder was weakest on the all-digit dates whose year "
+                      "comes first or has two digits: add attention over the encoder's outputs (hint 1), or train "
+                      "longer.")
         if problem is not None:
             print(f"And {problem}.")
         return False
