@@ -9,9 +9,10 @@ import shutil
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
 
 from utils.data import DATA_DIR, sha256_of
-from utils.datasets import load_italy_power_demand, load_japanese_vowels
+from utils.datasets import load_handwritten_digits, load_italy_power_demand, load_japanese_vowels
 
 LOADERS = {"ItalyPowerDemand": load_italy_power_demand, "JapaneseVowels": load_japanese_vowels}
 
@@ -152,3 +153,48 @@ def test_an_empty_file_is_named(data_copy):
     rewrite(data_copy, "ItalyPowerDemand_TEST.csv", lambda lines: lines[:1], update_checksum=True)
     with pytest.raises(ValueError, match="has a header but no rows"):
         load_italy_power_demand(data_copy)
+
+
+# --- The 8 x 8 handwritten digits -----------------------------------------------------------
+
+DIGITS = "handwritten_digits_8x8.csv"
+ZEROS = ",0" * 64
+
+
+def test_handwritten_digits_are_scikit_learns_images():
+    images, labels = load_handwritten_digits()
+    reference = load_digits()
+    assert images.shape == (1797, 8, 8) and images.dtype == np.float32 and labels.dtype == np.int64
+    np.testing.assert_array_equal(images, reference.images)  # row by row: a transposed reshape fails this
+    np.testing.assert_array_equal(labels, reference.target)
+
+
+def test_handwritten_digits_altered_file_fails_its_checksum(data_copy):
+    rewrite(data_copy, DIGITS, lambda lines: lines[:-1], update_checksum=False)
+    with pytest.raises(ValueError, match=f"{DIGITS} is corrupt: its SHA-256 is"):
+        load_handwritten_digits(data_copy)
+
+
+def test_handwritten_digits_missing_file_is_named(data_copy):
+    (data_copy / DIGITS).unlink()
+    with pytest.raises(FileNotFoundError, match=f"{DIGITS} is missing"):
+        load_handwritten_digits(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("10" + ZEROS + "\n", r"line 2, column 'label' holds '10'; expected a digit from 0 to 9"),
+        ("3,17" + ZEROS[2:] + "\n", r"line 2, column 'p00' holds '17'; expected a whole number from 0 to 16"),
+        ("3,0,-1" + ZEROS[4:] + "\n", r"line 2, column 'p01' holds '-1'"),
+        ("3,0,2.5" + ZEROS[4:] + "\n", r"line 2, column 'p01' holds '2.5'"),
+        ("3,0,x" + ZEROS[4:] + "\n", r"line 2, column 'p01' holds 'x'; expected a finite number"),
+        ("3" + ZEROS[2:] + "\n", r"line 2 has 64 fields; expected 65"),
+    ],
+    ids=["label-10", "pixel-17", "negative", "fraction", "text", "missing-pixel"],
+)
+def test_handwritten_digits_bad_row_is_named(data_copy, line, message):
+    """With the checksum updated to match, the value checks themselves must catch the damage."""
+    rewrite(data_copy, DIGITS, replace_line(2, line), update_checksum=True)
+    with pytest.raises(ValueError, match=message):
+        load_handwritten_digits(data_copy)

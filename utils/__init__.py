@@ -32,6 +32,7 @@ from utils.datasets import (
     adding_problem,
     chronological_split,
     cosine_wave,
+    load_handwritten_digits,
     load_italy_power_demand,
     load_japanese_vowels,
     mackey_glass,
@@ -68,6 +69,7 @@ from utils.startup import import_tensorflow_quietly, remove_startup_noise
 from utils.sweeps import VERDICTS, compare, print_epochs, train_seeds, with_mean_and_spread
 from utils.text import load_first_names, load_moby_dick, load_movie_sentences, name_part
 from utils.weather import fill_gaps, find_gaps, load_nyc_weather
+from utils.weather_windows import weather_windows
 
 __all__ = [
     "VERDICTS",
@@ -98,6 +100,7 @@ __all__ = [
     "gru_forward",
     "import_tensorflow_quietly",
     "load_first_names",
+    "load_handwritten_digits",
     "load_italy_power_demand",
     "load_japanese_vowels",
     "load_moby_dick",
@@ -136,6 +139,7 @@ __all__ = [
     "train_seeds",
     "train_with_strategy",
     "use_course_style",
+    "weather_windows",
     "with_hourly_change",
     "with_mean_and_spread",
     "worker_command",

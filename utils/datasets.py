@@ -18,7 +18,8 @@ series), so each step is shown once in a lesson and then reused from here:
 It also loads the real sequence-classification data shipped in ``data/``
 (``notebooks/31_sequence_classification.ipynb``):
 :func:`load_italy_power_demand` and :func:`load_japanese_vowels` verify each
-file's SHA-256 before reading it and name the file and line of any damage.
+file's SHA-256 before reading it and name the file and line of any damage, as
+:func:`load_handwritten_digits` does for the 8 x 8 handwritten digits.
 
 Every function checks its input first and says what it received, what it
 expected and how to fix it. The checks live in :func:`_as_series` and its
@@ -38,6 +39,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from utils.data import DATA_DIR, RESTORE, read_csv_text, verify_data_file
 
 __all__ = [
+    "HANDWRITTEN_DIGITS_COLUMNS",
     "ITALY_POWER_COLUMNS",
     "JAPANESE_VOWELS_COLUMNS",
     "SeriesScaler",
@@ -45,6 +47,7 @@ __all__ = [
     "adding_problem",
     "chronological_split",
     "cosine_wave",
+    "load_handwritten_digits",
     "load_italy_power_demand",
     "load_japanese_vowels",
     "mackey_glass",
@@ -809,3 +812,49 @@ def load_japanese_vowels(
         values = table.iloc[:, 3:].to_numpy(dtype=np.float32)
         arrays += [np.split(values, starts[1:]), labels[starts]]
     return tuple(arrays)
+
+
+#: Columns of ``handwritten_digits_8x8.csv``: the digit, then the 64 pixels row by row.
+HANDWRITTEN_DIGITS_COLUMNS = ("label", *(f"p{k:02d}" for k in range(64)))
+
+
+def load_handwritten_digits(data_dir: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Load the UCI 8 x 8 handwritten digits (the images scikit-learn's ``load_digits`` holds).
+
+    The file is checked against ``data/SHA256SUMS`` first, then every value:
+    a pixel must be a whole number from 0 to 16 (the count of on-pixels in a
+    4 x 4 block of the original 32 x 32 bitmap) and a label a digit from 0 to
+    9. See ``data/README.md`` for the source, licence and preparation.
+
+    Args:
+        data_dir: The folder with the CSV file and ``SHA256SUMS``; the
+            course's ``data/`` folder when omitted.
+
+    Returns:
+        ``(images, labels)``: float32 images of shape ``(1797, 8, 8)`` with
+        the file's values (0 to 16, not rescaled), and int64 labels 0 to 9.
+
+    Raises:
+        FileNotFoundError: If the file is missing.
+        ValueError: If the file was altered (checksum), or a row is malformed
+            or holds a value out of range (the message names the line and column).
+
+    Example:
+        >>> images, labels = load_handwritten_digits()
+        >>> images.shape, images.dtype, int(images.max()), np.bincount(labels).tolist()
+        ((1797, 8, 8), dtype('float32'), 16, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
+    """
+    name = "handwritten_digits_8x8.csv"
+    table = _read_course_csv(name, HANDWRITTEN_DIGITS_COLUMNS, data_dir)
+    values = table.to_numpy(dtype=float)
+    upper = np.r_[9.0, np.full(64, 16.0)]
+    valid = (values == np.round(values)) & (values >= 0) & (values <= upper)
+    if not valid.all():
+        row, column = np.argwhere(~valid)[0]
+        expected = "a digit from 0 to 9" if column == 0 else "a whole number from 0 to 16"
+        raise ValueError(
+            f"{name} line {row + 2}, column {HANDWRITTEN_DIGITS_COLUMNS[column]!r} holds "
+            f"'{values[row, column]:g}'; expected {expected}. {RESTORE}"
+        )
+    images = values[:, 1:].reshape(-1, 8, 8).astype(np.float32)
+    return images, values[:, 0].astype(np.int64)
