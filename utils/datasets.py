@@ -834,6 +834,8 @@ def load_handwritten_digits(data_dir: str | Path | None = None) -> tuple[np.ndar
         ``(images, labels)``: float32 images of shape ``(1797, 8, 8)`` with
         the file's values (0 to 16, not rescaled), and int64 labels 0 to 9.
 
+    Introduced in ``notebooks/33_lstm_family.ipynb`` (an LSTM reads each image row by row).
+
     Raises:
         FileNotFoundError: If the file is missing.
         ValueError: If the file was altered (checksum), or a row is malformed
