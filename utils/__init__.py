@@ -14,6 +14,7 @@ from utils.baselines import (
     seasonal_naive_forecast,
     skill_score,
 )
+from utils.bootstrap import block_bootstrap_means
 from utils.classify import (
     average_frame,
     build_day_classifier,
@@ -82,6 +83,7 @@ __all__ = [
     "Split",
     "adding_problem",
     "average_frame",
+    "block_bootstrap_means",
     "build_day_classifier",
     "build_speaker_classifier",
     "chronological_split",
