@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from utils.datasets import _check_positive_int
 from utils.weather import fill_gaps, load_nyc_weather
 
 __all__ = ["FEATURES", "SPLIT", "WeatherWindows", "WindowSet", "weather_windows"]
@@ -66,14 +67,6 @@ class WeatherWindows(NamedTuple):
     """Each feature's standard deviation over the training period (pandas' default, ddof=1)."""
     bounds: dict[str, tuple[int, int]]
     """Each period's first row and the row after its last, in the whole record."""
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be a whole number (int); received {type(value).__name__} {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1; received {name}={value}.")
-    return int(value)
 
 
 def _windows(values: np.ndarray, temperature: np.ndarray, first_row: int, in_hours: int, out_hours: int,
@@ -154,10 +147,10 @@ def weather_windows(
     if len(set(columns)) < len(columns):
         repeated = sorted({c for c in columns if columns.count(c) > 1})
         raise ValueError(f"columns names {repeated} more than once; name each column once.")
-    in_hours = _positive_int("in_hours", in_hours)
-    out_hours = _positive_int("out_hours", out_hours)
-    max_gap_hours = _positive_int("max_gap_hours", max_gap_hours)
-    train_stride = _positive_int("train_stride", train_stride)
+    in_hours = _check_positive_int(in_hours, "in_hours")
+    out_hours = _check_positive_int(out_hours, "out_hours")
+    max_gap_hours = _check_positive_int(max_gap_hours, "max_gap_hours")
+    train_stride = _check_positive_int(train_stride, "train_stride")
 
     data, _ = load_nyc_weather(station, data_dir)
     n = len(data)
