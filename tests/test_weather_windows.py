@@ -118,3 +118,66 @@ def test_the_features_frame_is_lesson_24s(all_columns):
     assert not all_columns.features.isna().any().any()
     assert isinstance(all_columns.mean, pd.Series) and list(all_columns.mean.index) == list(FEATURES)
     assert int(all_columns.features["filled"].sum()) == 900  # lesson 24: hours with a carried reading
+
+
+JULY = ("2013-06-03", "2013-07-01", "2013-08-01")
+
+
+def test_periods_put_each_period_between_its_dates():
+    """Lesson 27's rolling origins: training before validation_start, validation up to test_start, test to test_end."""
+    july = weather_windows("JFK", NO_FLAG, periods=JULY)
+    index = july.features.index
+    (lo_val, hi_val), (lo_test, hi_test) = july.bounds["validation"], july.bounds["test"]
+    assert july.bounds["train"] == (0, lo_val) and hi_val == lo_test
+    assert index[lo_val] == pd.Timestamp("2013-06-03", tz="UTC") and index[lo_test] == pd.Timestamp("2013-07-01", tz="UTC")
+    assert index[hi_test - 1] == pd.Timestamp("2013-07-31 23:00", tz="UTC")
+    assert july.test.origin[0] == lo_test + 47 and july.test.origin[-1] == hi_test - 25
+    normalised = (july.features - july.mean) / july.std
+    assert np.allclose(normalised.iloc[:lo_val].mean(), 0, atol=1e-9), "normalised on this origin's training period"
+    december = weather_windows("JFK", NO_FLAG, periods=("2013-11-03", "2013-12-01", None))
+    assert december.bounds["test"][1] == len(december.features)
+
+
+def test_neighbours_add_other_stations_measurements_filled_and_normalised():
+    both = weather_windows("JFK", NO_FLAG, periods=JULY, neighbours=("EWR", "LGA"))
+    alone = weather_windows("JFK", NO_FLAG, periods=JULY)
+    extra = [f"{s} {c}" for s in ("EWR", "LGA") for c in ("temp", "dewp", "pressure", "wind_x", "wind_y")]
+    assert both.columns == NO_FLAG + extra and both.test.x.shape[-1] == len(NO_FLAG) + 10
+    assert np.array_equal(both.test.x[..., :len(NO_FLAG)], alone.test.x), "the station's own inputs are unchanged"
+    lga = load_nyc_weather("LGA").data["temp"]
+    column = both.columns.index("LGA temp")
+    lga_last = both.test.x[:, -1, column] * both.std["LGA temp"] + both.mean["LGA temp"]
+    reported = lga.notna().to_numpy()[both.test.origin]
+    assert np.allclose(lga_last[reported], lga.to_numpy()[both.test.origin][reported], atol=1e-3)
+    assert not np.isnan(both.test.x).any()
+
+
+def test_an_impossible_wind_speed_counts_as_missing():
+    """EWR reports 1,048 mph once: it is masked and carried over, so the wind inputs stay in a plausible range."""
+    ewr = weather_windows("EWR")
+    speed = np.hypot(ewr.features["wind_x"], ewr.features["wind_y"])
+    assert speed.max() < 50
+    assert load_nyc_weather("EWR").data["wind_speed"].max() > 1000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"periods": ("2013-07-01", "2013-08-01")}, TypeError, "three dates"),
+        ({"periods": "2013-07-01"}, TypeError, "three dates"),
+        ({"periods": ("2013-08-01", "2013-07-01", None)}, ValueError, "in order"),
+        ({"periods": ("2012-12-01", "2013-07-01", None)}, ValueError, "in order"),
+        ({"periods": ("2013-06-03", "2013-07-01", "2014-02-01")}, ValueError, "in order"),
+        ({"periods": ("June", "2013-07-01", None)}, ValueError, "in order"),
+        ({"periods": ("2013-13-45", "2013-07-01", None)}, ValueError, "dates such as"),
+        ({"periods": ("2013-06-03", "2013-07-01", "2013-07-02")}, ValueError, "longer than the test period"),
+        ({"periods": ("2013-01-02", "2013-07-01", None)}, ValueError, "longer than the training period"),
+        ({"neighbours": "EWR"}, TypeError, "tuple of station names"),
+        ({"neighbours": ("JFK",)}, ValueError, "other stations"),
+        ({"neighbours": ("EWR", "EWR")}, ValueError, "each once"),
+        ({"neighbours": ("XYZ",)}, ValueError, "station must be one of"),
+    ],
+)
+def test_periods_and_neighbours_refuse_bad_values(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        weather_windows("JFK", NO_FLAG, **kwargs)

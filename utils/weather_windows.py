@@ -27,12 +27,19 @@ import pandas as pd
 from utils.datasets import _check_positive_int
 from utils.weather import fill_gaps, load_nyc_weather
 
-__all__ = ["FEATURES", "SPLIT", "WeatherWindows", "WindowSet", "weather_windows"]
+__all__ = ["FEATURES", "MAX_WIND_MPH", "NEIGHBOUR_FEATURES", "SPLIT", "WeatherWindows", "WindowSet", "weather_windows"]
 
 #: Every feature column lesson 24 builds, in its order: the measurements (wind as a vector), the 0/1 flag of hours
 #: with a carried reading, and the hour of the day and the day of the year as sine and cosine.
 FEATURES = ("temp", "dewp", "humid", "precip", "pressure", "visib", "wind_x", "wind_y", "filled",
             "day_sin", "day_cos", "year_sin", "year_cos")
+
+#: The measurements of another station that ``neighbours`` adds to the inputs, each named ``"<station> <column>"``.
+NEIGHBOUR_FEATURES = ("temp", "dewp", "pressure", "wind_x", "wind_y")
+
+#: A wind speed above this (mph) is a recording error, not weather (EWR's record holds one of 1,048 mph; the highest
+#: true reading at the three airports in 2013 is 42.6 mph): it is treated as missing, like an hour never reported.
+MAX_WIND_MPH = 100
 
 #: Where the periods end, as fractions of the record's hours: training up to 70 %, validation up to 90 %, then test.
 SPLIT = (0.7, 0.9)
@@ -89,6 +96,8 @@ def weather_windows(
     out_hours: int = 24,
     max_gap_hours: int = 12,
     train_stride: int = 2,
+    periods: tuple[str, str, str | None] | None = None,
+    neighbours: tuple[str, ...] = (),
     data_dir: str | Path | None = None,
 ) -> WeatherWindows:
     """Lesson 24's forecasting windows: ``in_hours`` of weather in, the next ``out_hours`` of temperature out.
@@ -97,10 +106,13 @@ def weather_windows(
     and direction become the vector ``wind_x``, ``wind_y``; :func:`~utils.weather.fill_gaps` carries readings
     forward over gaps up to ``max_gap_hours``; ``filled`` is 1 where some reading was carried; ``day_sin``,
     ``day_cos`` (the UTC hour) and ``year_sin``, ``year_cos`` (the day of the year over 365.25 days). The first
-    70 % of the hours train, the next 20 % validate, the last 10 % test (:data:`SPLIT`); every feature is
+    70 % of the hours train, the next 20 % validate, the last 10 % test (:data:`SPLIT`), unless ``periods`` gives
+    the dates (lesson 27's rolling origins); every feature is
     normalised with the training period's mean and standard deviation; each period is windowed on its own, the
     training period every ``train_stride``-th hour, the others every hour; a window whose targets include an hour
-    the station never reported is dropped. The targets are the temperatures as reported, in °F.
+    the station never reported is dropped. The targets are the temperatures as reported, in °F. A wind speed above
+    :data:`MAX_WIND_MPH` counts as missing. ``neighbours`` adds the :data:`NEIGHBOUR_FEATURES` of other stations
+    (filled and normalised the same way) after ``columns``, as ``"EWR temp"`` and so on.
 
     Args:
         station: ``"EWR"``, ``"JFK"`` or ``"LGA"``.
@@ -110,6 +122,11 @@ def weather_windows(
         out_hours: Hours of temperature to forecast after each window (>= 1).
         max_gap_hours: The longest gap to carry a reading over, in hours (>= 1).
         train_stride: Hours between the starts of neighbouring training windows (>= 1).
+        periods: ``(validation_start, test_start, test_end)``, dates such as ``"2013-07-04"`` (UTC, midnight):
+            training is every hour before ``validation_start``, validation the hours from it up to ``test_start``,
+            test the hours from ``test_start`` up to ``test_end`` (``None``: the end of the record). Omitted: the
+            fractions of :data:`SPLIT`.
+        neighbours: Other stations whose :data:`NEIGHBOUR_FEATURES` join the inputs, such as ``("EWR", "LGA")``.
         data_dir: The folder with the data file and ``SHA256SUMS``; the course's ``data/`` when omitted.
 
     Returns:
@@ -120,7 +137,9 @@ def weather_windows(
     Raises:
         TypeError: If ``columns`` is not a list or tuple of strings, or a whole-number argument is not an int.
         ValueError: If ``columns`` is empty, repeats a column or names one that is not in :data:`FEATURES`; if a
-            whole-number argument is below 1; if ``in_hours + out_hours`` is longer than the test period; or if
+            whole-number argument is below 1; if ``periods`` is not three dates in order inside the record; if
+            ``neighbours`` names the station itself, repeats one or names an unknown station; if
+            ``in_hours + out_hours`` is longer than a period; or if
             :func:`~utils.weather.load_nyc_weather` or :func:`~utils.weather.fill_gaps` refuses (an unknown station,
             a gap longer than ``max_gap_hours``).
 
@@ -130,6 +149,9 @@ def weather_windows(
         [2935, 1549, 802]
         >>> windows.test.x.shape, windows.test.y.shape
         ((802, 48, 13), (802, 24))
+        >>> july = weather_windows("JFK", ["temp"], periods=("2013-06-03", "2013-07-01", "2013-08-01"), neighbours=("LGA",))
+        >>> july.columns, july.test.x.shape
+        (['temp', 'LGA temp', 'LGA dewp', 'LGA pressure', 'LGA wind_x', 'LGA wind_y'], (673, 48, 6))
     """
     if columns is None:
         columns = list(FEATURES)
@@ -152,21 +174,22 @@ def weather_windows(
     max_gap_hours = _check_positive_int(max_gap_hours, "max_gap_hours")
     train_stride = _check_positive_int(train_stride, "train_stride")
 
+    if not isinstance(neighbours, list | tuple) or not all(isinstance(s, str) for s in neighbours):
+        raise TypeError(f"neighbours must be a tuple of station names such as ('EWR', 'LGA'); received {neighbours!r}.")
+    if station in neighbours or len(set(neighbours)) < len(neighbours):
+        raise ValueError(f"neighbours {tuple(neighbours)!r} must name other stations than {station!r}, each once.")
+
     data, _ = load_nyc_weather(station, data_dir)
     n = len(data)
-    train_end, val_end = int(n * SPLIT[0]), int(n * SPLIT[1])
-    if in_hours + out_hours > n - val_end:
-        raise ValueError(
-            f"in_hours + out_hours = {in_hours + out_hours} hours is longer than the test period ({n - val_end} "
-            "hours), so it holds no window; shorten in_hours or out_hours."
-        )
+    train_end, val_end, test_end = _period_rows(data.index, periods)
+    for name, length in {"test": test_end - val_end, "validation": val_end - train_end, "training": train_end}.items():
+        if in_hours + out_hours > length:
+            raise ValueError(
+                f"in_hours + out_hours = {in_hours + out_hours} hours is longer than the {name} period ({length} "
+                "hours), so it holds no window; shorten in_hours or out_hours, or lengthen the period."
+            )
 
-    weather = data.drop(columns=["wind_gust"])
-    direction = np.deg2rad(weather.pop("wind_dir"))
-    speed = weather.pop("wind_speed")
-    weather["wind_x"] = speed * np.cos(direction)
-    weather["wind_y"] = speed * np.sin(direction)
-    measured = weather.copy()
+    measured = _measurements(data)
     weather = fill_gaps(measured, max_gap_hours=max_gap_hours, method="carry")
     weather["filled"] = measured.isna().any(axis=1).astype(float)
     hour, day_of_year = weather.index.hour.to_numpy(), weather.index.day_of_year.to_numpy()
@@ -174,10 +197,17 @@ def weather_windows(
     weather["year_sin"] = np.sin(2 * np.pi * day_of_year / 365.25)
     weather["year_cos"] = np.cos(2 * np.pi * day_of_year / 365.25)
 
+    for other in neighbours:
+        other_measured = _measurements(load_nyc_weather(other, data_dir).data)[list(NEIGHBOUR_FEATURES)]
+        other_weather = fill_gaps(other_measured, max_gap_hours=max_gap_hours, method="carry")
+        for column in NEIGHBOUR_FEATURES:
+            weather[f"{other} {column}"] = other_weather[column]
+    columns = columns + [f"{other} {column}" for other in neighbours for column in NEIGHBOUR_FEATURES]
+
     mean, std = weather.iloc[:train_end].mean(), weather.iloc[:train_end].std()
     values = ((weather - mean) / std)[columns].to_numpy("float32")
     temperature = measured["temp"].to_numpy("float32")  # as reported: NaN where the station sent nothing
-    bounds = {"train": (0, train_end), "validation": (train_end, val_end), "test": (val_end, n)}
+    bounds = {"train": (0, train_end), "validation": (train_end, val_end), "test": (val_end, test_end)}
     sets = {
         name: _windows(values[lo:hi], temperature[lo:hi], lo, in_hours, out_hours,
                        train_stride if name == "train" else 1)
@@ -185,3 +215,37 @@ def weather_windows(
     }
     return WeatherWindows(sets["train"], sets["validation"], sets["test"], columns, weather, measured, mean, std,
                           bounds)
+
+
+def _measurements(data: pd.DataFrame) -> pd.DataFrame:
+    """A station's record without the gust speed, an impossible wind speed as missing, the wind as a vector."""
+    weather = data.drop(columns=["wind_gust"])
+    direction = np.deg2rad(weather.pop("wind_dir"))
+    speed = weather.pop("wind_speed").mask(lambda v: v > MAX_WIND_MPH)
+    weather["wind_x"] = speed * np.cos(direction)
+    weather["wind_y"] = speed * np.sin(direction)
+    return weather
+
+
+def _period_rows(index: pd.DatetimeIndex, periods: object) -> tuple[int, int, int]:
+    """The rows where training ends, validation ends and test ends: from ``periods``' dates, or from :data:`SPLIT`."""
+    n = len(index)
+    if periods is None:
+        return int(n * SPLIT[0]), int(n * SPLIT[1]), n
+    if not isinstance(periods, list | tuple) or len(periods) != 3:
+        raise TypeError(
+            "periods must be three dates (validation_start, test_start, test_end), such as ('2013-06-03', "
+            f"'2013-07-01', '2013-08-01'), test_end None for the end of the record; received {periods!r}."
+        )
+    try:
+        dates = [None if p is None and i == 2 else pd.Timestamp(p, tz="UTC") for i, p in enumerate(periods)]
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"periods must hold dates such as '2013-07-01'; received {periods!r} ({error}).") from None
+    rows = [n if d is None else int(index.searchsorted(d)) for d in dates]
+    inside = all(d is None or index[0] < d <= index[-1] + pd.Timedelta(hours=1) for d in dates)
+    if not inside or not rows[0] < rows[1] < rows[2]:
+        raise ValueError(
+            f"periods {tuple(periods)!r} must be three dates in order, after the record's first hour "
+            f"({index[0]:%Y-%m-%d %H:%M}) and at most an hour after its last ({index[-1]:%Y-%m-%d %H:%M} UTC)."
+        )
+    return rows[0], rows[1], rows[2]
