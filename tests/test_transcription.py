@@ -1,17 +1,21 @@
 """utils.transcription: strips of handwritten digits, their padding, the blank-column cut, and the error rate."""
 
+import re
+
 import numpy as np
 import pytest
 
 from utils.datasets import load_handwritten_digits
 from utils.transcription import (
     BLANK,
+    SegmentAndClassify,
     Strips,
     character_error_rate,
     edit_distance,
     make_strips,
     pad_strips,
     split_at_blank_columns,
+    split_digit_images,
 )
 
 
@@ -150,3 +154,71 @@ def test_error_rate_refuses_unpaired_empty_or_unusable_input():
         edit_distance("123", [1, 2, 3])
     with pytest.raises(ValueError, match=r"must be 1-D.*received shape \(2, 2\)"):
         edit_distance(np.zeros((2, 2)), [1])
+
+
+# --- The fixed split of the images and the segment-and-classify pipeline ----------------------
+
+
+def test_the_image_split_is_fixed_disjoint_complete_and_stratified(digits):
+    _, labels = digits
+    split = split_digit_images(labels)
+    again = split_digit_images(labels)
+    assert all(np.array_equal(a, b) for a, b in zip(split, again)), "every call holds out the same images"
+    every = np.concatenate(split)
+    assert len(every) == len(labels) == len(np.unique(every)), "the parts do not overlap and cover every image"
+    assert (len(split.train), len(split.validation), len(split.test)) == (1078, 359, 360)
+    for part in split:
+        shares = np.bincount(labels[part], minlength=10) / len(part)
+        assert np.abs(shares - 0.1).max() < 0.02, "each part holds every digit about equally often"
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.zeros((10, 10), np.int64), "must be a 1-D array of integer digits; received shape (10, 10)"),
+        (np.zeros(100), "dtype float64"),
+        (np.arange(10), "at least 50 digits from 0 to 9; received 10 labels"),
+        (np.arange(100), "received 100 labels from 0 to 99"),
+    ],
+)
+def test_split_digit_images_refuses_bad_labels(labels, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        split_digit_images(labels)
+
+
+@pytest.fixture(scope="module")
+def split_and_strips(digits):
+    images, labels = digits
+    split = split_digit_images(labels)
+    test = images[split.test], labels[split.test]
+    return split, make_strips(*test, 150, seed=5), make_strips(*test, 150, seed=6, touching=True)
+
+
+def test_the_pipeline_reads_gapped_strips_and_cutting_by_width_helps_on_touching_ones(digits, split_and_strips):
+    images, labels = digits
+    split, gapped, touching = split_and_strips
+    cut = SegmentAndClassify(split_wide=False).fit(images[split.train], labels[split.train])
+    by_width = SegmentAndClassify().fit(images[split.train], labels[split.train])
+    assert 5.0 < by_width.digit_width_ < 8.0
+    assert character_error_rate(gapped.digits, cut.transcribe(gapped.frames)) < 0.15, "apart, cutting works"
+    assert character_error_rate(gapped.digits, by_width.transcribe(gapped.frames)) < 0.15
+    on_touching = [character_error_rate(touching.digits, p.transcribe(touching.frames)) for p in (cut, by_width)]
+    assert on_touching[0] > 0.7, "one piece per touching strip: one digit read, the others lost"
+    assert on_touching[1] < on_touching[0] - 0.2, "cutting wide pieces by width recovers part of them"
+    assert all(len(p) == len(split_at_blank_columns(f)) for p, f in zip(cut.transcribe(touching.frames), touching.frames))
+
+
+def test_the_pipeline_refuses_to_run_unfitted_or_on_one_array(digits, split_and_strips):
+    images, labels = digits
+    _, gapped, _ = split_and_strips
+    with pytest.raises(ValueError, match="call fit"):
+        SegmentAndClassify().transcribe(gapped.frames)
+    with pytest.raises(ValueError, match="call fit"):
+        SegmentAndClassify().pieces(gapped.frames[0])
+    fitted = SegmentAndClassify().fit(images[:200], labels[:200])
+    with pytest.raises(ValueError, match=re.escape("a list of strips; received one array of shape")):
+        fitted.transcribe(gapped.frames[0])
+    with pytest.raises(TypeError, match="split_wide must be True or False; received 'yes'"):
+        SegmentAndClassify(split_wide="yes")
+    with pytest.raises(ValueError, match="images must have shape"):
+        SegmentAndClassify().fit(images[:, :4], labels)

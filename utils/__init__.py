@@ -69,6 +69,16 @@ from utils.plotting import (
 from utils.startup import import_tensorflow_quietly, remove_startup_noise
 from utils.sweeps import VERDICTS, compare, print_epochs, train_seeds, with_mean_and_spread
 from utils.text import load_first_names, load_moby_dick, load_movie_sentences, name_part
+from utils.transcription import (
+    SegmentAndClassify,
+    Strips,
+    character_error_rate,
+    edit_distance,
+    make_strips,
+    pad_strips,
+    split_at_blank_columns,
+    split_digit_images,
+)
 from utils.weather import fill_gaps, find_gaps, load_nyc_weather
 from utils.weather_windows import weather_windows
 
@@ -79,13 +89,16 @@ __all__ = [
     "ForecastDiagnosis",
     "LSTMStep",
     "LinearAutoregression",
+    "SegmentAndClassify",
     "SeriesScaler",
     "Split",
+    "Strips",
     "adding_problem",
     "average_frame",
     "block_bootstrap_means",
     "build_day_classifier",
     "build_speaker_classifier",
+    "character_error_rate",
     "chronological_split",
     "compare",
     "cosine_wave",
@@ -95,6 +108,7 @@ __all__ = [
     "draw_sequence_modes",
     "draw_unrolled_rnn",
     "draw_windowing",
+    "edit_distance",
     "fill_gaps",
     "find_gaps",
     "fit_classifier",
@@ -114,10 +128,12 @@ __all__ = [
     "mackey_glass",
     "mae",
     "make_regression_data",
+    "make_strips",
     "make_tf_config",
     "make_windows",
     "name_part",
     "one_nearest_neighbour",
+    "pad_strips",
     "persistence_forecast",
     "plot_cell_states",
     "plot_error_growth",
@@ -135,6 +151,8 @@ __all__ = [
     "sigmoid",
     "sine_wave",
     "skill_score",
+    "split_at_blank_columns",
+    "split_digit_images",
     "standardise_and_pad",
     "stratified_split",
     "to_dataset",

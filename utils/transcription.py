@@ -10,6 +10,8 @@ shape. So the course places the 8 x 8 handwritten digits
 strip one pixel column at a time: 8 numbers per frame, like a spectrogram's
 frame of a few coefficients.
 
+* :func:`split_digit_images` splits the images into training, validation and
+  test images once, the same way in every notebook and in the exercise's check;
 * :func:`make_strips` builds strips from a set of images (split the *images*
   into training, validation and test sets first, so that test strips hold
   images no model trained on), with gaps between the digits or with the digits
@@ -17,17 +19,23 @@ frame of a few coefficients.
 * :func:`pad_strips` pads them into the arrays that ``keras.ops.ctc_loss``
   takes, the blank at class 0 and digit ``d`` at class ``d + 1``;
 * :func:`split_at_blank_columns` cuts a strip at its empty columns, the first
-  step of the classical segment-then-classify pipeline;
+  step of the classical segment-then-classify pipeline, which
+  :class:`SegmentAndClassify` completes (a logistic regression on each piece's
+  pixels): the baseline every recogniser is measured against;
 * :func:`edit_distance` and :func:`character_error_rate` score a transcription
   as speech and handwriting recognition do (substitutions, insertions and
   deletions, over the number of reference symbols).
 
 Every function checks its input first and says what it received, what it
 expected and how to fix it.
+
+Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``; exercise 37's
+check (:mod:`utils.checks.transcription`) uses the same functions.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -36,12 +44,15 @@ import numpy as np
 
 __all__ = [
     "BLANK",
+    "DigitSplit",
+    "SegmentAndClassify",
     "Strips",
     "character_error_rate",
     "edit_distance",
     "make_strips",
     "pad_strips",
     "split_at_blank_columns",
+    "split_digit_images",
 ]
 
 #: The class index of CTC's blank in :func:`pad_strips`' targets; digit ``d`` is class ``d + 1``.
@@ -125,6 +136,8 @@ def make_strips(
 ) -> Strips:
     """Place randomly drawn digit images side by side and read each strip column by column.
 
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
+
     Each strip holds ``min_digits`` to ``max_digits`` images drawn with
     replacement from ``images``, each cut to its inked columns and shifted up
     or down by up to ``max_shift`` rows (less where its ink would leave the image). With ``touching=False`` 1 to
@@ -203,6 +216,163 @@ def make_strips(
     return Strips(frames, digits, starts)
 
 
+class DigitSplit(NamedTuple):
+    """Indices into the images of :func:`utils.datasets.load_handwritten_digits`: which images each part holds."""
+
+    train: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+
+
+#: The split's fixed seed: every notebook and the exercise's check hold out the same test images.
+_SPLIT_SEED = 0
+
+
+def split_digit_images(labels: np.ndarray) -> DigitSplit:
+    """Split the digit images into training (60 %), validation (20 %) and test (20 %) images, stratified by digit.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
+
+    The split is fixed (the same on every call), so lesson 36, exercise 37 and
+    its check agree on which images are held out. Split the *images* before
+    making strips: strips made from the test images then hold handwriting no
+    model trained on.
+
+    Args:
+        labels: The labels of all the images, shape ``(n,)`` with ``n >= 50``,
+            as :func:`utils.datasets.load_handwritten_digits` returns them.
+
+    Returns:
+        A :class:`DigitSplit` of sorted index arrays that do not overlap and together cover every image.
+
+    Raises:
+        ValueError: If ``labels`` is not 1-D, holds values other than the digits 0 to 9, or is too short to split.
+
+    Example:
+        >>> from utils.datasets import load_handwritten_digits
+        >>> images, labels = load_handwritten_digits()
+        >>> split = split_digit_images(labels)
+        >>> len(split.train), len(split.validation), len(split.test)
+        (1078, 359, 360)
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"labels must be a 1-D array of integer digits; received shape {labels.shape}, dtype {labels.dtype}. "
+            "Pass the labels that load_handwritten_digits() returns."
+        )
+    if len(labels) < 50 or labels.min() < 0 or labels.max() > 9:
+        raise ValueError(
+            f"labels must hold at least 50 digits from 0 to 9; received {len(labels)} labels"
+            + (f" from {labels.min()} to {labels.max()}" if len(labels) else "")
+            + ". Pass the labels of all the images, before any split."
+        )
+    from sklearn.model_selection import train_test_split  # scikit-learn is a course dependency; loaded on use
+
+    every = np.arange(len(labels))
+    train, rest = train_test_split(every, test_size=0.4, stratify=labels, random_state=_SPLIT_SEED)
+    validation, test = train_test_split(rest, test_size=0.5, stratify=labels[rest], random_state=_SPLIT_SEED)
+    return DigitSplit(np.sort(train), np.sort(validation), np.sort(test))
+
+
+def _piece_pixels(piece: np.ndarray) -> np.ndarray:
+    """One piece of a strip, ``(columns, 8)``, as the 64 pixels of an 8 x 8 image with the piece centred.
+
+    A piece wider than 8 columns keeps its middle 8.
+    """
+    width = len(piece)
+    if width > 8:
+        piece, width = piece[(width - 8) // 2:(width - 8) // 2 + 8], 8
+    image = np.zeros((8, 8), np.float32)
+    left = (8 - width) // 2
+    image[:, left:left + width] = piece.T
+    return image.ravel()
+
+
+class SegmentAndClassify:
+    """The classical pipeline: cut a strip at its empty columns, then classify each piece as one digit.
+
+    :meth:`fit` trains a logistic regression (scikit-learn's
+    ``LogisticRegression``) on the 64 pixels of each training image, cut to its
+    inked columns and centred, the way :meth:`transcribe` presents each piece
+    of a strip. With ``split_wide=True`` a piece wider than a digit (digits
+    that touch leave no empty column between them) is first cut into
+    ``round(width / digit_width_)`` pieces of equal width, where
+    ``digit_width_`` is the training digits' mean inked width.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``, as the
+    baseline; exercise 37's check computes its bar with it.
+
+    Args:
+        split_wide: Whether to cut wide pieces by width (see above).
+
+    Example:
+        >>> from utils.datasets import load_handwritten_digits
+        >>> images, labels = load_handwritten_digits()
+        >>> split = split_digit_images(labels)
+        >>> pipeline = SegmentAndClassify().fit(images[split.train], labels[split.train])
+        >>> strips = make_strips(images[split.test], labels[split.test], 3, seed=1)
+        >>> [d.tolist() for d in strips.digits] == [t.tolist() for t in pipeline.transcribe(strips.frames)]
+        True
+    """
+
+    def __init__(self, split_wide: bool = True):
+        if not isinstance(split_wide, (bool, np.bool_)):
+            raise TypeError(f"split_wide must be True or False; received {split_wide!r} ({type(split_wide).__name__}).")
+        self.split_wide = bool(split_wide)
+        self.classifier_ = None
+        self.digit_width_ = math.nan
+
+    def fit(self, images: np.ndarray, labels: np.ndarray) -> SegmentAndClassify:
+        """Train the piece classifier on digit images ``(n, 8, 8)``, values 0..16, and their labels; returns ``self``.
+
+        Raises:
+            ValueError: If the images or labels have the wrong shape or values (as :func:`make_strips` says).
+        """
+        images, labels = _check_images(images, labels)
+        from sklearn.linear_model import LogisticRegression  # loaded on use
+
+        inked = [_inked(image) / 16.0 for image in images]
+        self.digit_width_ = float(np.mean([piece.shape[1] for piece in inked]))
+        pixels = np.array([_piece_pixels(piece.T) for piece in inked])
+        self.classifier_ = LogisticRegression(max_iter=3000).fit(pixels, labels)
+        return self
+
+    def pieces(self, frames: np.ndarray) -> list[np.ndarray]:
+        """The pieces one strip is cut into, left to right: at empty columns, then (``split_wide``) by width."""
+        pieces = split_at_blank_columns(frames)
+        if not self.split_wide:
+            return pieces
+        if self.classifier_ is None:
+            raise ValueError("call fit(images, labels) first: the width a digit takes is learned from the training images.")
+        return [part for piece in pieces for part in np.array_split(piece, max(1, round(len(piece) / self.digit_width_)))]
+
+    def transcribe(self, frames: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """The digits the pipeline reads in each strip: a list of int64 arrays, one per strip.
+
+        Args:
+            frames: The strips, each ``(columns, 8)``, e.g. ``strips.frames``.
+
+        Raises:
+            ValueError: If :meth:`fit` has not been called, or a strip has the wrong shape.
+        """
+        if self.classifier_ is None:
+            raise ValueError("call fit(images, labels) on the training images before transcribe.")
+        if isinstance(frames, np.ndarray) and frames.ndim == 2:
+            raise ValueError(
+                f"frames must be a list of strips; received one array of shape {frames.shape}. Pass [frames] for "
+                "a single strip, or strips.frames."
+            )
+        answers = []
+        for strip in frames:
+            pieces = self.pieces(strip)
+            if pieces:
+                answers.append(self.classifier_.predict(np.array([_piece_pixels(p) for p in pieces])).astype(np.int64))
+            else:
+                answers.append(np.zeros(0, np.int64))
+        return answers
+
+
 def _check_strips(strips: object) -> Strips:
     if not isinstance(strips, Strips):
         raise TypeError(f"strips must be the Strips that make_strips returns; received {type(strips).__name__}.")
@@ -213,6 +383,8 @@ def _check_strips(strips: object) -> Strips:
 
 def pad_strips(strips: Strips) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pad strips into the arrays a CTC model trains on.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
 
     Args:
         strips: What :func:`make_strips` returns.
@@ -248,6 +420,8 @@ def pad_strips(strips: Strips) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 def split_at_blank_columns(frames: np.ndarray) -> list[np.ndarray]:
     """Cut one strip at its empty columns: each run of inked columns becomes a piece.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
 
     Args:
         frames: One strip, shape ``(columns, 8)`` (as in :class:`Strips`).
@@ -288,6 +462,8 @@ def _as_symbols(sequence: object, name: str) -> list:
 def edit_distance(reference: Sequence, hypothesis: Sequence) -> int:
     """The fewest substitutions, insertions and deletions that turn ``hypothesis`` into ``reference`` (Levenshtein).
 
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
+
     Example:
         >>> edit_distance([1, 2, 3], [1, 3]), edit_distance([1, 2, 3], [1, 4, 3, 3])
         (1, 2)
@@ -303,6 +479,8 @@ def edit_distance(reference: Sequence, hypothesis: Sequence) -> int:
 
 def character_error_rate(references: Sequence, hypotheses: Sequence) -> float:
     """Total edit distance over the total length of the references (can exceed 1 when a hypothesis adds symbols).
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
 
     Args:
         references: The true transcriptions, each a list or 1-D array.
