@@ -180,7 +180,6 @@ def weather_windows(
         raise ValueError(f"neighbours {tuple(neighbours)!r} must name other stations than {station!r}, each once.")
 
     data, _ = load_nyc_weather(station, data_dir)
-    n = len(data)
     train_end, val_end, test_end = _period_rows(data.index, periods)
     for name, length in {"test": test_end - val_end, "validation": val_end - train_end, "training": train_end}.items():
         if in_hours + out_hours > length:
