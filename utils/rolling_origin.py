@@ -239,7 +239,7 @@ def train_network(kind: str, target: str, train: Sequence[tuple[np.ndarray, np.n
     val_loss = history.history["val_loss"]
 
     def predict(x, last):
-        z = np.asarray(model.predict_on_batch(x))
+        z = np.asarray(model(x, training=False))  # eager: no predict function to trace for each new model
         return z * scale + (last[:, None] if target == "change" else level)
 
     return predict, len(val_loss), int(np.argmin(val_loss)) + 1
