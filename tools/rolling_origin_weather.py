@@ -3,10 +3,10 @@
 Why this tool exists: lesson 24 compares its forecasters on one test period,
 five December weeks, which is one sample of the weather. Lesson 27 repeats the
 comparison at six origins (test months July to December 2013, each forecaster
-trained on every hour before the month's last four weeks of validation, the
+trained on every hour before the four weeks of validation that precede the month, the
 networks from three seeds), with a SARIMAX model beside them and the two other
-airports as extra inputs or extra training windows. That is about 200
-training runs, some ten minutes on a 2-core CPU: too long for a lesson. A
+airports as extra inputs or extra training windows. That is 126
+network trainings, about fifteen minutes on a 2-core CPU: too long for a lesson. A
 maintainer runs this tool once; its table is committed to ``data/`` with its
 SHA-256, and lesson 27 recomputes one origin live with the same function
 (``utils.rolling_origin.evaluate_origin``) and checks it against the table
@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     table.to_csv(args.out, index=False, lineterminator="\n")
     log = {
         "what": "lesson 24's forecasters at rolling origins (test months of 2013), by tools/rolling_origin_weather.py",
-        "command": "python tools/rolling_origin_weather.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": shlex.join(["python", "tools/rolling_origin_weather.py", *(argv if argv is not None else sys.argv[1:])]),
         "settings": {"months": args.months, "seeds": args.seeds, "forecasters": list(FORECASTERS), "note": args.note},
         "environment": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
                         "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__,
