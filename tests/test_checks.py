@@ -32,6 +32,7 @@ from utils.checks import (
     cosine_exercise,
     counting,
     counting_exercise,
+    transcription,
     tuning,
     tuning_exercise,
 )
@@ -83,6 +84,7 @@ def test_every_exercise_is_registered_under_the_name_the_notebooks_use():
         "counting_exercise",
         "tuning_exercise",
         "adding_exercise",
+        "transcription_exercise",
         "names_exercise",
         "name_writer_exercise",
         "dates_exercise",
@@ -180,6 +182,7 @@ def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
         "tuning_exercise": "25_exercise_tuning",
         "counting_exercise": "23_exercise_counting",
         "adding_exercise": "34_exercise_adding_problem",
+        "transcription_exercise": "37_exercise_transcription",
         "names_exercise": "42_exercise_names",
         "name_writer_exercise": "44_exercise_name_writer",
         "dates_exercise": "46_exercise_dates",
@@ -187,7 +190,7 @@ def test_each_exercise_reads_its_solution_from_its_solved_notebook(exercise):
     assert exercise.solutions_path == base.REPO_ROOT / "solutions" / f"{stems[exercise.name]}_solutions.ipynb"
 
 
-@pytest.mark.parametrize("module", [cosine, counting, tuning], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [cosine, counting, tuning, transcription], ids=lambda m: m.__name__)
 def test_the_check_seeds_are_not_in_the_notebooks(module):
     """The learner cannot train on or tune to the check's data: its seed appears in no notebook."""
     seed = str(module._CHECK_SEED)

@@ -41,6 +41,7 @@ The modules:
 * :mod:`utils.checks.counting`: :data:`counting_exercise` (``notebooks/23_exercise_counting.ipynb``).
 * :mod:`utils.checks.tuning`: :data:`tuning_exercise` (``notebooks/25_exercise_tuning.ipynb``).
 * :mod:`utils.checks.adding`: :data:`adding_exercise` (``notebooks/34_exercise_adding_problem.ipynb``).
+* :mod:`utils.checks.transcription`: :data:`transcription_exercise` (``notebooks/37_exercise_transcription.ipynb``).
 * :mod:`utils.checks.names`: :data:`names_exercise` (``notebooks/42_exercise_names.ipynb``).
 * :mod:`utils.checks.name_writer`: :data:`name_writer_exercise` (``notebooks/44_exercise_name_writer.ipynb``).
 * :mod:`utils.checks.dates`: :data:`dates_exercise` (``notebooks/46_exercise_dates.ipynb``).
@@ -91,6 +92,13 @@ from utils.checks.name_writer import (
     name_writer_exercise,
 )
 from utils.checks.names import NAMES_BAR_SHARE, NamesExercise, names_exercise
+from utils.checks.transcription import (
+    TRANSCRIPTION_BAR_SHARE,
+    TRANSCRIPTION_CLASSES,
+    TRANSCRIPTION_STRIPS,
+    TranscriptionExercise,
+    transcription_exercise,
+)
 from utils.checks.tuning import (
     TUNING_DEFAULT_WINDOW,
     TUNING_HYPERPARAMETERS,
@@ -101,8 +109,8 @@ from utils.checks.tuning import (
 
 #: Every exercise object, by the name the notebooks use.
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise, name_writer_exercise,
-                                       names_exercise, dates_exercise)
+    exercise.name: exercise for exercise in (cosine_exercise, counting_exercise, tuning_exercise, adding_exercise,
+                                             transcription_exercise, name_writer_exercise, names_exercise, dates_exercise)
 }
 
 __all__ = [
@@ -124,6 +132,9 @@ __all__ = [
     "NAME_VOCAB_SIZE",
     "SOLUTION_TAG",
     "STARTER_PREFIX",
+    "TRANSCRIPTION_BAR_SHARE",
+    "TRANSCRIPTION_CLASSES",
+    "TRANSCRIPTION_STRIPS",
     "TUNING_DEFAULT_WINDOW",
     "TUNING_HYPERPARAMETERS",
     "TUNING_MIN_TRIALS",
@@ -134,6 +145,7 @@ __all__ = [
     "Exercise",
     "NameWriterExercise",
     "NamesExercise",
+    "TranscriptionExercise",
     "TuningExercise",
     "adding_exercise",
     "cosine_exercise",
@@ -145,5 +157,6 @@ __all__ = [
     "name_writer_exercise",
     "names_exercise",
     "solution_code",
+    "transcription_exercise",
     "tuning_exercise",
 ]
