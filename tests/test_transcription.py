@@ -1,4 +1,4 @@
-"""utils.transcription: strips of handwritten digits, their padding, the blank-column cut, and the error rate."""
+"""utils.transcription: strips of handwritten digits, their padding, batching and scoring, the pipeline, and the error rate."""
 
 import re
 
@@ -8,12 +8,16 @@ import pytest
 from utils.datasets import load_handwritten_digits
 from utils.transcription import (
     BLANK,
+    PIECE_CLASSIFIERS,
     SegmentAndClassify,
     Strips,
     character_error_rate,
+    choose_piece_classifier,
+    digit_pixels,
     edit_distance,
     make_strips,
     pad_strips,
+    scores_by_length,
     split_at_blank_columns,
     split_digit_images,
 )
@@ -222,3 +226,69 @@ def test_the_pipeline_refuses_to_run_unfitted_or_on_one_array(digits, split_and_
         SegmentAndClassify(split_wide="yes")
     with pytest.raises(ValueError, match="images must have shape"):
         SegmentAndClassify().fit(images[:, :4], labels)
+
+
+def test_the_piece_classifier_is_chosen_on_validation_images_and_beats_an_untuned_one(digits, split_and_strips):
+    images, labels = digits
+    split, gapped, touching = split_and_strips
+    name, classifier, accuracy = choose_piece_classifier(images, labels, split)
+    assert sorted(accuracy) == sorted(PIECE_CLASSIFIERS) and accuracy[name] == max(accuracy.values())
+    tuned = SegmentAndClassify(classifier=classifier).fit(images[split.train], labels[split.train])
+    untuned = SegmentAndClassify().fit(images[split.train], labels[split.train])
+    for strips in (gapped, touching):
+        assert character_error_rate(strips.digits, tuned.transcribe(strips.frames)) <= character_error_rate(
+            strips.digits, untuned.transcribe(strips.frames))
+    assert digit_pixels(images[:3]).shape == (3, 64) and digit_pixels(images[:3]).max() <= 1.0
+
+
+def test_wide_pieces_are_cut_at_the_column_with_least_ink_near_the_equal_width_cut(digits):
+    images, labels = digits
+    pipeline = SegmentAndClassify().fit(images[:200], labels[:200])
+    pipeline.digit_width_ = 6.0
+    strip = np.ones((12, 8), np.float32)
+    strip[4] = 0.1  # the least ink, one column left of the equal-width cut at 6
+    assert [len(p) for p in pipeline.pieces(strip)] == [4, 8]
+    strip[4], strip[1] = 1.0, 0.1  # the least ink is 5 columns away: too far, the cut stays where the window's minimum is
+    assert len(pipeline.pieces(strip)) == 2 and len(pipeline.pieces(strip)[0]) in range(4, 9)
+
+
+def test_piece_classifier_helpers_refuse_bad_input(digits):
+    images, labels = digits
+    with pytest.raises(TypeError, match="classifier must be a scikit-learn classifier with fit and predict"):
+        SegmentAndClassify(classifier="svm")
+    with pytest.raises(TypeError, match="split must be the DigitSplit of split_digit_images"):
+        choose_piece_classifier(images, labels, (np.arange(10), np.arange(10), np.arange(10)))
+    with pytest.raises(ValueError, match="images must have shape"):
+        digit_pixels(images[:, :4])
+
+
+def test_length_batches_cover_every_strip_once_each_padded_to_its_own_longest(digits):
+    keras = pytest.importorskip("keras")  # noqa: F841 (LengthBatches subclasses keras.utils.PyDataset)
+    from utils.transcription import LengthBatches
+
+    images, labels = digits
+    strips = make_strips(images[:300], labels[:300], 50, seed=3)
+    batches = LengthBatches(strips, 8, seed=0)
+    assert len(batches) == 7 and sum(len(x) for x, _ in batches.batches) == 50
+    lengths = [len(f) for f in strips.frames]
+    for x, targets in batches.batches:
+        assert targets.shape[1] == 6 and x.shape[1] in lengths, "padded only to one of the strips' lengths"
+    assert sum(x.shape[0] * x.shape[1] for x, _ in batches.batches) < 50 * max(lengths), "less padding than one width"
+    with pytest.raises(TypeError, match="strips must be the Strips"):
+        LengthBatches(strips.frames, 8, seed=0)
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        LengthBatches(strips, 0, seed=0)
+
+
+def test_scores_by_length_pads_with_zeros_and_explains_a_wrong_output_shape(digits):
+    images, labels = digits
+    strips = make_strips(images[:300], labels[:300], 20, seed=4)
+    scores, frame_counts = scores_by_length(lambda x: np.ones((*x.shape[:2], 11)), strips, groups=4)
+    assert scores.shape == (20, frame_counts.max(), 11)
+    assert all(scores[i, :n].min() == 1 and scores[i, n:].sum() == 0 for i, n in enumerate(frame_counts))
+    with pytest.raises(ValueError, match=re.escape("one row of scores per frame")):
+        scores_by_length(lambda x: np.ones((len(x), 11)), strips)
+    with pytest.raises(ValueError, match="groups must be >= 1"):
+        scores_by_length(lambda x: x, strips, groups=0)
+    with pytest.raises(TypeError, match="strips must be the Strips"):
+        scores_by_length(lambda x: x, [np.ones((5, 8))])

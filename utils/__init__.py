@@ -73,9 +73,12 @@ from utils.transcription import (
     SegmentAndClassify,
     Strips,
     character_error_rate,
+    choose_piece_classifier,
+    digit_pixels,
     edit_distance,
     make_strips,
     pad_strips,
+    scores_by_length,
     split_at_blank_columns,
     split_digit_images,
 )
@@ -88,6 +91,7 @@ __all__ = [
     "FitProgress",
     "ForecastDiagnosis",
     "LSTMStep",
+    "LengthBatches",
     "LinearAutoregression",
     "SegmentAndClassify",
     "SeriesScaler",
@@ -99,11 +103,13 @@ __all__ = [
     "build_day_classifier",
     "build_speaker_classifier",
     "character_error_rate",
+    "choose_piece_classifier",
     "chronological_split",
     "compare",
     "cosine_wave",
     "cudnn_eligibility",
     "diagnose_forecast",
+    "digit_pixels",
     "draw_lstm_cell",
     "draw_sequence_modes",
     "draw_unrolled_rnn",
@@ -146,6 +152,7 @@ __all__ = [
     "remove_startup_noise",
     "rmse",
     "run_workers",
+    "scores_by_length",
     "seasonal_naive_forecast",
     "set_alt_text",
     "sigmoid",
@@ -167,9 +174,13 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``utils.FitProgress`` is a Keras callback: made on first use, so ``import utils`` stays free of TensorFlow."""
+    """``utils.FitProgress`` and ``utils.LengthBatches`` need Keras: made on first use, so ``import utils`` stays free of TensorFlow."""
     if name == "FitProgress":
         from utils import progress
 
         return progress.FitProgress
+    if name == "LengthBatches":
+        from utils import transcription
+
+        return transcription.LengthBatches
     raise AttributeError(f"module 'utils' has no attribute {name!r}")

@@ -20,8 +20,12 @@ frame of a few coefficients.
   takes, the blank at class 0 and digit ``d`` at class ``d + 1``;
 * :func:`split_at_blank_columns` cuts a strip at its empty columns, the first
   step of the classical segment-then-classify pipeline, which
-  :class:`SegmentAndClassify` completes (a logistic regression on each piece's
-  pixels): the baseline every recogniser is measured against;
+  :class:`SegmentAndClassify` completes (a classifier on each piece's pixels,
+  chosen on validation images by :func:`choose_piece_classifier`): the
+  baseline every recogniser is measured against;
+* :class:`LengthBatches` (a Keras ``PyDataset``, made on first use so that
+  importing this module stays free of TensorFlow) batches strips of similar
+  length for training, and :func:`scores_by_length` scores strips the same way;
 * :func:`edit_distance` and :func:`character_error_rate` score a transcription
   as speech and handwriting recognition do (substitutions, insertions and
   deletions, over the number of reference symbols).
@@ -44,13 +48,18 @@ import numpy as np
 
 __all__ = [
     "BLANK",
+    "PIECE_CLASSIFIERS",
     "DigitSplit",
+    "LengthBatches",  # noqa: F822 (made on first use by __getattr__)
     "SegmentAndClassify",
     "Strips",
     "character_error_rate",
+    "choose_piece_classifier",
+    "digit_pixels",
     "edit_distance",
     "make_strips",
     "pad_strips",
+    "scores_by_length",
     "split_at_blank_columns",
     "split_digit_images",
 ]
@@ -63,7 +72,9 @@ class Strips(NamedTuple):
     """Strips of digits: ``frames[i]`` has shape ``(columns, 8)``, values 0 to 1; ``digits[i]`` the digits in order.
 
     ``starts[i]`` holds the column where each digit's ink begins, for plots of
-    where a recogniser fires; no model or pipeline may read it.
+    where a recogniser fires and for measuring where it fires. It is not for
+    training: no recording comes with such marks, and a model or pipeline that
+    reads them is no longer transcribing without alignments.
     """
 
     frames: list[np.ndarray]
@@ -289,22 +300,112 @@ def _piece_pixels(piece: np.ndarray) -> np.ndarray:
     return image.ravel()
 
 
+def digit_pixels(images: np.ndarray) -> np.ndarray:
+    """Digit images as the pipeline presents a piece: cut to their inked columns, centred, values 0..1, 64 pixels each.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``, where a
+    piece classifier is chosen on the validation images' pixels.
+
+    Args:
+        images: Digit images, shape ``(n, 8, 8)``, values 0..16.
+
+    Returns:
+        float32 array of shape ``(n, 64)``.
+
+    Raises:
+        ValueError: If the images have the wrong shape or values (as :func:`make_strips` says).
+
+    Example:
+        >>> image = np.zeros((1, 8, 8)); image[0, :, 3:5] = 16
+        >>> digit_pixels(image).reshape(8, 8)[0].tolist()
+        [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+    """
+    images, _ = _check_images(images, np.zeros(len(images) if hasattr(images, "__len__") else 0, np.int64))
+    return np.array([_piece_pixels((_inked(image) / 16.0).T) for image in images], np.float32)
+
+
+def _piece_classifiers() -> dict[str, object]:
+    from sklearn.linear_model import LogisticRegression  # scikit-learn is a course dependency; loaded on use
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.svm import SVC
+
+    grid: dict[str, object] = {f"logistic regression, C={c:g}": LogisticRegression(C=c, max_iter=3000)
+                               for c in (0.1, 1.0, 10.0)}
+    grid.update({f"SVC (RBF), C={c:g}": SVC(C=c) for c in (1.0, 10.0)})
+    grid.update({f"{k}-nearest neighbours": KNeighborsClassifier(k) for k in (1, 3)})
+    return grid
+
+
+#: The names of the piece classifiers :func:`choose_piece_classifier` tries (scikit-learn defaults otherwise).
+PIECE_CLASSIFIERS = (
+    "logistic regression, C=0.1", "logistic regression, C=1", "logistic regression, C=10",
+    "SVC (RBF), C=1", "SVC (RBF), C=10", "1-nearest neighbours", "3-nearest neighbours",
+)
+
+
+def choose_piece_classifier(
+    images: np.ndarray, labels: np.ndarray, split: DigitSplit
+) -> tuple[str, object, dict[str, float]]:
+    """Fit each of :data:`PIECE_CLASSIFIERS` on the training images and keep the most accurate on the validation images.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``; exercise
+    37's check builds its pipeline with it. The images are presented as pieces
+    are (:func:`digit_pixels`), so validation accuracy is accuracy on pieces cut
+    exactly at a digit's edges. Ties go to the earlier name.
+
+    Args:
+        images: All the digit images, shape ``(n, 8, 8)``.
+        labels: Their digits, shape ``(n,)``.
+        split: The :class:`DigitSplit` of :func:`split_digit_images`; its test images are not used.
+
+    Returns:
+        ``(name, fitted classifier, validation accuracy of every candidate by name)``.
+
+    Raises:
+        TypeError: If ``split`` is not a :class:`DigitSplit`.
+        ValueError: If the images or labels are unusable (as :func:`make_strips` says).
+
+    Example:
+        >>> from utils.datasets import load_handwritten_digits
+        >>> images, labels = load_handwritten_digits()
+        >>> name, classifier, accuracy = choose_piece_classifier(images, labels, split_digit_images(labels))
+        >>> name in PIECE_CLASSIFIERS, sorted(accuracy) == sorted(PIECE_CLASSIFIERS)
+        (True, True)
+    """
+    if not isinstance(split, DigitSplit):
+        raise TypeError(f"split must be the DigitSplit of split_digit_images(labels); received {type(split).__name__}.")
+    images, labels = _check_images(images, labels)
+    x_train, x_val = digit_pixels(images[split.train]), digit_pixels(images[split.validation])
+    y_train, y_val = labels[split.train], labels[split.validation]
+    accuracy, fitted = {}, {}
+    for name, classifier in _piece_classifiers().items():
+        fitted[name] = classifier.fit(x_train, y_train)
+        accuracy[name] = float(np.mean(classifier.predict(x_val) == y_val))
+    best = max(PIECE_CLASSIFIERS, key=lambda name: (accuracy[name], -PIECE_CLASSIFIERS.index(name)))
+    return best, fitted[best], accuracy
+
+
 class SegmentAndClassify:
     """The classical pipeline: cut a strip at its empty columns, then classify each piece as one digit.
 
-    :meth:`fit` trains a logistic regression (scikit-learn's
-    ``LogisticRegression``) on the 64 pixels of each training image, cut to its
-    inked columns and centred, the way :meth:`transcribe` presents each piece
-    of a strip. With ``split_wide=True`` a piece wider than a digit (digits
-    that touch leave no empty column between them) is first cut into
-    ``round(width / digit_width_)`` pieces of equal width, where
-    ``digit_width_`` is the training digits' mean inked width.
+    :meth:`fit` trains the piece classifier (by default scikit-learn's
+    ``LogisticRegression``; pass another, for example the one
+    :func:`choose_piece_classifier` picks) on the 64 pixels of each training
+    image, cut to its inked columns and centred, the way :meth:`transcribe`
+    presents each piece of a strip. With ``split_wide=True`` a piece wider
+    than a digit (digits that touch leave no empty column between them) is
+    first cut into ``n = round(width / digit_width_)`` pieces, where
+    ``digit_width_`` is the training digits' mean inked width: each cut goes
+    to the column with the least ink (the projection profile's minimum)
+    within two columns of the cut that would make the ``n`` pieces equally
+    wide, since digits that touch meet where there is little ink.
 
     Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``, as the
     baseline; exercise 37's check computes its bar with it.
 
     Args:
-        split_wide: Whether to cut wide pieces by width (see above).
+        split_wide: Whether to cut wide pieces (see above).
+        classifier: An unfitted scikit-learn classifier (``fit``/``predict``), or None for a logistic regression.
 
     Example:
         >>> from utils.datasets import load_handwritten_digits
@@ -316,10 +417,16 @@ class SegmentAndClassify:
         True
     """
 
-    def __init__(self, split_wide: bool = True):
+    def __init__(self, split_wide: bool = True, classifier: object = None):
         if not isinstance(split_wide, (bool, np.bool_)):
             raise TypeError(f"split_wide must be True or False; received {split_wide!r} ({type(split_wide).__name__}).")
+        if classifier is not None and not (hasattr(classifier, "fit") and hasattr(classifier, "predict")):
+            raise TypeError(
+                f"classifier must be a scikit-learn classifier with fit and predict (or None for a logistic "
+                f"regression); received {type(classifier).__name__}."
+            )
         self.split_wide = bool(split_wide)
+        self.classifier = classifier
         self.classifier_ = None
         self.digit_width_ = math.nan
 
@@ -330,22 +437,39 @@ class SegmentAndClassify:
             ValueError: If the images or labels have the wrong shape or values (as :func:`make_strips` says).
         """
         images, labels = _check_images(images, labels)
-        from sklearn.linear_model import LogisticRegression  # loaded on use
+        if self.classifier is None:
+            from sklearn.linear_model import LogisticRegression  # loaded on use
 
-        inked = [_inked(image) / 16.0 for image in images]
-        self.digit_width_ = float(np.mean([piece.shape[1] for piece in inked]))
-        pixels = np.array([_piece_pixels(piece.T) for piece in inked])
-        self.classifier_ = LogisticRegression(max_iter=3000).fit(pixels, labels)
+            classifier = LogisticRegression(max_iter=3000)
+        else:
+            from sklearn.base import clone
+
+            classifier = clone(self.classifier)
+        self.digit_width_ = float(np.mean([_inked(image).shape[1] for image in images]))
+        self.classifier_ = classifier.fit(digit_pixels(images), labels)
         return self
 
+    def _cut_wide(self, piece: np.ndarray) -> list[np.ndarray]:
+        count = max(1, round(len(piece) / self.digit_width_))
+        ink = piece.sum(axis=1)
+        cuts, previous = [], 0
+        for k in range(1, count):
+            even = round(k * len(piece) / count)
+            low, high = max(previous + 1, even - 2), min(len(piece) - (count - k), even + 2)
+            window = np.arange(low, high + 1)
+            cut = int(window[np.argmin(ink[window])]) if len(window) else even
+            cuts.append(cut)
+            previous = cut
+        return np.split(piece, cuts)
+
     def pieces(self, frames: np.ndarray) -> list[np.ndarray]:
-        """The pieces one strip is cut into, left to right: at empty columns, then (``split_wide``) by width."""
+        """The pieces one strip is cut into, left to right: at empty columns, then (``split_wide``) at low-ink columns."""
         pieces = split_at_blank_columns(frames)
         if not self.split_wide:
             return pieces
         if self.classifier_ is None:
             raise ValueError("call fit(images, labels) first: the width a digit takes is learned from the training images.")
-        return [part for piece in pieces for part in np.array_split(piece, max(1, round(len(piece) / self.digit_width_)))]
+        return [part for piece in pieces for part in self._cut_wide(piece)]
 
     def transcribe(self, frames: Sequence[np.ndarray]) -> list[np.ndarray]:
         """The digits the pipeline reads in each strip: a list of int64 arrays, one per strip.
@@ -363,14 +487,11 @@ class SegmentAndClassify:
                 f"frames must be a list of strips; received one array of shape {frames.shape}. Pass [frames] for "
                 "a single strip, or strips.frames."
             )
-        answers = []
-        for strip in frames:
-            pieces = self.pieces(strip)
-            if pieces:
-                answers.append(self.classifier_.predict(np.array([_piece_pixels(p) for p in pieces])).astype(np.int64))
-            else:
-                answers.append(np.zeros(0, np.int64))
-        return answers
+        pieces = [self.pieces(strip) for strip in frames]
+        counts = [len(p) for p in pieces]
+        flat = [_piece_pixels(piece) for strip in pieces for piece in strip]
+        read = self.classifier_.predict(np.array(flat)).astype(np.int64) if flat else np.zeros(0, np.int64)
+        return np.split(read, np.cumsum(counts)[:-1]) if counts else []
 
 
 def _check_strips(strips: object) -> Strips:
@@ -504,3 +625,134 @@ def character_error_rate(references: Sequence, hypotheses: Sequence) -> float:
     if total == 0:
         raise ValueError("every reference is empty; the error rate divides by the number of reference symbols.")
     return sum(edit_distance(r, h) for r, h in zip(references, hypotheses)) / total
+
+
+def _length_order(frame_counts: np.ndarray, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+    """Shuffle, then sort each group of eight batches by length: neighbours in the order have similar lengths."""
+    shuffled = rng.permutation(len(frame_counts))
+    group = 8 * batch_size
+    return np.concatenate([sorted(shuffled[g:g + group], key=lambda i: frame_counts[i])
+                           for g in range(0, len(shuffled), group)])
+
+
+#: Targets are padded to this many digits in every batch (``make_strips``' largest default count).
+_TARGET_WIDTH = 6
+
+
+def _make_length_batches() -> type:
+    import keras  # loaded on first use, so that importing utils stays free of TensorFlow
+
+    class LengthBatches(keras.utils.PyDataset):
+        """Batches of strips of similar length for ``fit``, each padded only to its own longest strip.
+
+        Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
+
+        The strips are shuffled, each group of eight batches is sorted by
+        length, and every batch is padded with :func:`pad_strips`; targets are
+        padded with the blank to ``max(6, most digits)`` columns so that every
+        batch has the same target shape. Each epoch visits the batches in a
+        new order. A ``PyDataset`` is what ``fit`` draws batches from:
+        ``__len__`` is the number of batches, ``__getitem__(i)`` returns batch
+        ``i`` as ``(inputs, targets)``, and ``on_epoch_end`` runs after every epoch.
+
+        Args:
+            strips: What :func:`make_strips` returns.
+            batch_size: Strips per batch (>= 1).
+            seed: Seeds the shuffling.
+
+        Raises:
+            TypeError: If ``strips`` is not a :class:`Strips` or a size or seed is not an integer.
+            ValueError: If ``strips`` is empty or ``batch_size`` < 1.
+
+        Example:
+            >>> strips = Strips([np.ones((n, 8), np.float32) for n in (5, 9, 6)], [np.array([1])] * 3, [np.array([0])] * 3)
+            >>> batches = LengthBatches(strips, 2, seed=0)
+            >>> len(batches), sorted(x.shape[1] for x, _ in batches.batches), batches[0][1].shape[1]
+            (2, [6, 9], 6)
+        """
+
+        def __init__(self, strips: Strips, batch_size: int, seed: int):
+            super().__init__()
+            strips = _check_strips(strips)
+            batch_size = _check_int(batch_size, "batch_size", 1)
+            self.rng = np.random.default_rng(_check_int(seed, "seed", 0))
+            order = _length_order(np.array([len(f) for f in strips.frames]), batch_size, self.rng)
+            width = max(_TARGET_WIDTH, max(len(d) for d in strips.digits))
+            self.batches = []
+            for b in range(0, len(order), batch_size):
+                x, _, targets, _ = pad_strips(Strips(*([part[i] for i in order[b:b + batch_size]] for part in strips)))
+                self.batches.append((x, np.pad(targets, ((0, 0), (0, width - targets.shape[1])))))
+            self.order = self.rng.permutation(len(self.batches))
+
+        def __len__(self) -> int:
+            return len(self.batches)
+
+        def __getitem__(self, index: int):
+            return self.batches[self.order[index]]
+
+        def on_epoch_end(self) -> None:
+            self.order = self.rng.permutation(len(self.batches))
+
+    return LengthBatches
+
+
+_LENGTH_BATCHES: type | None = None
+
+
+def __getattr__(name: str):
+    """``LengthBatches`` subclasses Keras's ``PyDataset``: made on first use, so this module imports without Keras."""
+    global _LENGTH_BATCHES
+    if name == "LengthBatches":
+        if _LENGTH_BATCHES is None:
+            _LENGTH_BATCHES = _make_length_batches()
+        return _LENGTH_BATCHES
+    raise AttributeError(f"module 'utils.transcription' has no attribute {name!r}")
+
+
+def scores_by_length(model, strips: Strips, groups: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """A model's scores for strips, computed as :class:`LengthBatches` trains: in groups of similar length.
+
+    Introduced in ``notebooks/36_transcribing_without_alignments.ipynb``.
+
+    The strips are sorted by length and split into ``groups`` groups; each is
+    padded only to its own longest strip and passed to ``model`` directly
+    (not through ``predict``, so groups of different lengths do not retrace
+    a graph each time). Scores after a strip's last frame are zero.
+
+    Args:
+        model: A callable (a Keras model) mapping ``(strips, frames, 8)`` to ``(strips, frames, classes)``.
+        strips: What :func:`make_strips` returns.
+        groups: How many groups of similar length (>= 1; fewer if there are fewer strips).
+
+    Returns:
+        ``(scores, frame_counts)``: float32 ``(n, longest strip, classes)`` and int32 ``(n,)``.
+
+    Raises:
+        TypeError: If ``strips`` is not a :class:`Strips`, or ``groups`` not an integer.
+        ValueError: If ``groups`` < 1, or the model's output does not have one row of scores per frame.
+
+    Example:
+        >>> strips = Strips([np.ones((n, 8), np.float32) for n in (3, 5)], [np.array([1])] * 2, [np.array([0])] * 2)
+        >>> scores, frame_counts = scores_by_length(lambda x: np.ones((*x.shape[:2], 11)), strips)
+        >>> scores.shape, frame_counts.tolist(), float(scores[0, 3:].sum())
+        ((2, 5, 11), [3, 5], 0.0)
+    """
+    strips = _check_strips(strips)
+    groups = _check_int(groups, "groups", 1)
+    x, frame_counts, _, _ = pad_strips(strips)
+    order = np.argsort(frame_counts, kind="stable")
+    scores = None
+    for group in np.array_split(order, min(groups, len(order))):
+        width = int(frame_counts[group].max())
+        part = np.asarray(model(x[group, :width]), dtype=np.float32)
+        if part.ndim != 3 or part.shape[:2] != (len(group), width):
+            raise ValueError(
+                f"the model must give one row of scores per frame, shape ({len(group)}, {width}, classes) for strips "
+                f"of shape {x[group, :width].shape}; received shape {part.shape}. Keep return_sequences=True and end "
+                "with a Dense layer of one unit per class."
+            )
+        if scores is None:
+            scores = np.zeros((*x.shape[:2], part.shape[2]), np.float32)
+        scores[group, :width] = part
+    scores[np.arange(scores.shape[1])[np.newaxis, :] >= frame_counts[:, np.newaxis]] = 0.0  # after each strip's end
+    return scores, frame_counts
