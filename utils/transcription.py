@@ -665,6 +665,7 @@ def _make_length_batches() -> type:
             ValueError: If ``strips`` is empty or ``batch_size`` < 1.
 
         Example:
+            >>> from utils.transcription import LengthBatches  # made on first use (see the module's __getattr__)
             >>> strips = Strips([np.ones((n, 8), np.float32) for n in (5, 9, 6)], [np.array([1])] * 3, [np.array([0])] * 3)
             >>> batches = LengthBatches(strips, 2, seed=0)
             >>> len(batches), sorted(x.shape[1] for x, _ in batches.batches), batches[0][1].shape[1]
